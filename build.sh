@@ -1,0 +1,162 @@
+#!/usr/bin/env bash
+# edge-agent's one entry point: set-up, build, run, test, bench.
+#   ./build.sh run [ARGS...]   set up, build, run edge-agent with ARGS
+#   ./build.sh test            set up, build, run every test
+#   ./build.sh bench           set up, build, run the benchmarks and print their tables
+# Set-up is idempotent and quiet when nothing is missing; a second run makes no network call.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ORT_DIR="$ROOT/.ort"
+SHARED_MODELS="${EDGEAGENT_SHARED_MODELS:-$ROOT/../shared/models}"
+CONFIGURATION=Release
+
+# Debian packages the build, the tests and the benchmarks use.
+DEBIAN_PACKAGES=(ffmpeg mosquitto mosquitto-clients libmosquitto1 openssl python3-onnx python3-numpy nodejs)
+
+# The pinned ONNX Runtime (../shared/reference/onnxruntime-c-api.md, sections 1.1, 1.2 and 1.4).
+ORT_VERSION=1.30.0
+ORT_TGZ_SHA256=6e3390d6b783e7be946fad629292799da28d0b42f84856e50d2c1b0383291e75
+ORT_X64_SHA256=ffb75a925ba05e47b235bb66e3e3911714a80b328a9c9425539feb204aa32a23
+ORT_ARM64_SHA256=1f549d46250b005580b597f4164984aaf75b3bcb9f3aeb07c7f8a8fe60b23c76
+ORT_COMPAT_VERSION=1.23.2
+ORT_COMPAT_TGZ_SHA256=fe70e8de46560c57c2dfb7170770da32dbb21684504a5c904346c44a56e154f2
+ORT_COMPAT_X64_SHA256=733854c3d7ce45256cc1c22cd4a30373247e1f7b7de8f40beab24211ef8e2a76
+ORT_COMPAT_ARM64_SHA256=648ffa64fbe027ae27139109410900cf776a030dec2dbbac51053318cc44c286
+# onnxruntime-node's JavaScript needs this package; the benchmark runs it as the peer binding.
+ORT_COMMON_TGZ_SHA256=7906c439e0d3e0f4048caa23b64cdfadc0f455c377f579ce1ab2a4b778f07d5f
+
+say() { printf 'build.sh: %s\n' "$*" >&2; }
+die() { say "$*"; exit 1; }
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+# verify_sha256 FILE EXPECTED: stops with both hashes when they differ.
+verify_sha256() {
+  local file=$1 expected=$2 actual
+  actual=$(sha256sum "$file" | cut -d' ' -f1)
+  if [ "$actual" != "$expected" ]; then
+    say "checksum mismatch for $(basename "$file") ($file)"
+    say "  expected sha256 $expected"
+    say "  actual   sha256 $actual"
+    return 1
+  fi
+}
+
+install_debian_packages() {
+  local missing=() package
+  for package in "${DEBIAN_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'ok installed' || missing+=("$package")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  say "installing Debian packages: ${missing[*]}"
+  as_root apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+command -v dotnet >/dev/null || die "the .NET 10 SDK is missing: install it (https://learn.microsoft.com/dotnet/core/install/linux-debian) and run again"
+
+# fetch_ort VERSION TGZ_SHA X64_SHA ARM64_SHA: .ort/VERSION/linux-{x64,arm64}/libonnxruntime.so.1, verified.
+fetch_ort() {
+  local version=$1 tgz_sha=$2 x64_sha=$3 arm64_sha=$4
+  local dest="$ORT_DIR/$version" stamp="$ORT_DIR/$version/.verified"
+  local want="$tgz_sha $x64_sha $arm64_sha"
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] \
+     && [ -f "$dest/linux-x64/libonnxruntime.so.1" ] && [ -f "$dest/linux-arm64/libonnxruntime.so.1" ]; then
+    return 0
+  fi
+  say "fetching onnxruntime-node@$version (npm pack, no install scripts)"
+  local scratch="$ORT_DIR/.scratch"
+  rm -rf "$scratch" && mkdir -p "$scratch"
+  (cd "$scratch" && npm pack "onnxruntime-node@$version" --ignore-scripts --silent >/dev/null 2>&1) \
+    || die "npm pack onnxruntime-node@$version failed: is the npm registry reachable?"
+  local tgz="$scratch/onnxruntime-node-$version.tgz"
+  verify_sha256 "$tgz" "$tgz_sha" || die "refusing an unverified ONNX Runtime download"
+  tar -xzf "$tgz" -C "$scratch" package/bin/napi-v6/linux package/dist package/package.json
+  local bin="$scratch/package/bin/napi-v6/linux"
+  verify_sha256 "$bin/x64/libonnxruntime.so.1" "$x64_sha" || die "refusing an unverified ONNX Runtime library"
+  verify_sha256 "$bin/arm64/libonnxruntime.so.1" "$arm64_sha" || die "refusing an unverified ONNX Runtime library"
+  rm -rf "$dest"
+  mkdir -p "$dest/linux-x64" "$dest/linux-arm64"
+  cp "$bin/x64/libonnxruntime.so.1" "$dest/linux-x64/"
+  cp "$bin/arm64/libonnxruntime.so.1" "$dest/linux-arm64/"
+  if [ "$version" = "$ORT_VERSION" ]; then
+    # The Node package beside it, for the benchmark's peer binding of the same library.
+    mkdir -p "$dest/node_modules/onnxruntime-node" "$dest/node_modules/onnxruntime-common"
+    cp -r "$scratch/package/dist" "$scratch/package/package.json" "$dest/node_modules/onnxruntime-node/"
+    mkdir -p "$dest/node_modules/onnxruntime-node/bin/napi-v6/linux"
+    cp -r "$bin/x64" "$dest/node_modules/onnxruntime-node/bin/napi-v6/linux/"
+    (cd "$scratch" && npm pack "onnxruntime-common@$version" --ignore-scripts --silent >/dev/null 2>&1) \
+      || die "npm pack onnxruntime-common@$version failed: is the npm registry reachable?"
+    verify_sha256 "$scratch/onnxruntime-common-$version.tgz" "$ORT_COMMON_TGZ_SHA256" || die "refusing an unverified onnxruntime-common"
+    tar -xzf "$scratch/onnxruntime-common-$version.tgz" -C "$dest/node_modules/onnxruntime-common" --strip-components=1
+  fi
+  rm -rf "$scratch"
+  echo "$want" > "$stamp"
+}
+
+setup() {
+  install_debian_packages
+  fetch_ort "$ORT_VERSION" "$ORT_TGZ_SHA256" "$ORT_X64_SHA256" "$ORT_ARM64_SHA256"
+  fetch_ort "$ORT_COMPAT_VERSION" "$ORT_COMPAT_TGZ_SHA256" "$ORT_COMPAT_X64_SHA256" "$ORT_COMPAT_ARM64_SHA256"
+  [ -d "$SHARED_MODELS" ] || die "the shared models are missing at $SHARED_MODELS (set EDGEAGENT_SHARED_MODELS)"
+  export EDGEAGENT_SHARED_MODELS="$SHARED_MODELS"
+}
+
+build() {
+  dotnet build "$ROOT/edge-agent.sln" -c "$CONFIGURATION" -nologo -clp:ErrorsOnly -v:q
+}
+
+run_tests() {
+  local results="$ROOT/artifacts/test-results"
+  rm -rf "$results"
+  local status=0
+  dotnet test "$ROOT/edge-agent.sln" -c "$CONFIGURATION" --no-build -nologo \
+    --logger "trx" --logger "console;verbosity=normal" --results-directory "$results" || status=$?
+  # One closing line over every test project: "N passed, N failed, N skipped".
+  python3 - "$results" <<'PY'
+import glob, sys, xml.etree.ElementTree as ET
+ns = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
+passed = failed = skipped = 0
+for path in glob.glob(sys.argv[1] + "/*.trx"):
+    c = ET.parse(path).getroot().find("t:ResultSummary/t:Counters", ns)
+    passed += int(c.get("passed")); failed += int(c.get("failed")) + int(c.get("error")) + int(c.get("timeout"))
+    skipped += int(c.get("notExecuted"))
+print(f"Tests: {passed} passed, {failed} failed, {skipped} skipped")
+PY
+  return $status
+}
+
+main() {
+  local verb=${1:-}
+  [ $# -gt 0 ] && shift
+  case "$verb" in
+    run)
+      setup
+      build
+      exec dotnet "$ROOT/src/EdgeAgent/bin/$CONFIGURATION/net10.0/EdgeAgent.dll" "$@"
+      ;;
+    test)
+      setup
+      build
+      run_tests
+      ;;
+    bench)
+      setup
+      build
+      dotnet "$ROOT/tests/EdgeAgent.Benchmarks/bin/$CONFIGURATION/net10.0/EdgeAgent.Benchmarks.dll" \
+        --models "$SHARED_MODELS" --ort-node "$ORT_DIR/$ORT_VERSION/node_modules" "$@"
+      ;;
+    *)
+      sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//' >&2
+      exit 2
+      ;;
+  esac
+}
+
+# Sourcing this file (tests do) defines the functions without running anything.
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+  main "$@"
+fi
