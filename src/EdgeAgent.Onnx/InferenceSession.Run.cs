@@ -14,6 +14,7 @@ public sealed unsafe partial class InferenceSession
     public IReadOnlyList<OrtTensor> Run(IReadOnlyDictionary<string, OrtTensor> inputs, IReadOnlyList<string>? outputNames = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(inputs);
+        ObjectDisposedException.ThrowIf(IsDisposed, this);
         var bound = new OrtTensor[Inputs.Count];
         foreach (var (name, tensor) in inputs)
         {

@@ -14,6 +14,8 @@ namespace EdgeAgent.Onnx;
 /// </summary>
 public sealed unsafe partial class InferenceSession : IDisposable
 {
+    private volatile bool _disposed;
+
     private InferenceSession(OrtEnvironment environment, OrtSessionHandle handle, string model, IReadOnlyList<NodeInfo> inputs, IReadOnlyList<NodeInfo> outputs, ProviderSelection providers, string? cachePath, bool fromCache)
     {
         Environment = environment;
@@ -50,7 +52,17 @@ public sealed unsafe partial class InferenceSession : IDisposable
     /// <summary>A reusable set of bound inputs and outputs for allocation-free runs from one thread.</summary>
     public SessionBinding CreateBinding() => new(this);
 
-    public void Dispose() => Handle.Dispose();
+    /// <summary>
+    /// New runs are refused from here on; the native session goes once runs in flight end (a SafeHandle alone
+    /// would keep accepting new references while others are outstanding).
+    /// </summary>
+    public void Dispose()
+    {
+        IsDisposed = true;
+        Handle.Dispose();
+    }
+
+    internal bool IsDisposed { get => _disposed; private set => _disposed = value; }
 
     /// <summary>The index of the input called <paramref name="name"/>.</summary>
     /// <exception cref="ArgumentException">No input has that name; the message lists those that do.</exception>

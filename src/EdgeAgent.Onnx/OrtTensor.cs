@@ -12,6 +12,7 @@ namespace EdgeAgent.Onnx;
 public sealed unsafe class OrtTensor : IDisposable
 {
     private readonly long[] _shape;
+    private volatile bool _disposed;
 
     private OrtTensor(OrtValueHandle handle, TensorElementType elementType, long[] shape, void* data, long elementCount)
     {
@@ -81,7 +82,7 @@ public sealed unsafe class OrtTensor : IDisposable
     public Span<T> AsSpan<T>()
         where T : unmanaged
     {
-        ObjectDisposedException.ThrowIf(Handle.IsClosed, this);
+        ObjectDisposedException.ThrowIf(_disposed, this);
         if (TensorElementTypes.Of<T>() != ElementType)
         {
             ThrowTypeMismatch(typeof(T));
@@ -90,7 +91,12 @@ public sealed unsafe class OrtTensor : IDisposable
         return new Span<T>(Data, checked((int)ElementCount));
     }
 
-    public void Dispose() => Handle.Dispose();
+    /// <summary>Lets go of the tensor; a binding it is bound to keeps the native value (and the pin) until it lets go too.</summary>
+    public void Dispose()
+    {
+        _disposed = true;
+        Handle.Dispose();
+    }
 
     /// <summary>Takes ownership of a value ONNX Runtime allocated (a run's output).</summary>
     internal static OrtTensor FromOwnedValue(OrtApiTable api, nint value)

@@ -89,6 +89,7 @@ public sealed unsafe class SessionBinding : IDisposable
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
+            ObjectDisposedException.ThrowIf(_session.IsDisposed, _session);
             if (_boundInputs != _inputs.Length || _boundOutputs == 0)
             {
                 ThrowIncomplete();
