@@ -20,13 +20,15 @@ public sealed class SessionBuffers : IDisposable
 
     /// <summary>
     /// Builds the buffers. A free dimension takes its size from <paramref name="shapes"/> (by input name), else 1.
+    /// An input named in <paramref name="values"/> holds that value throughout (a sample rate, a flag) instead of noise.
     /// </summary>
-    /// <exception cref="ArgumentException">A shape override names no input, or disagrees with the model's fixed dimensions.</exception>
-    public static SessionBuffers Create(InferenceSession session, IReadOnlyDictionary<string, long[]>? shapes = null, int seed = 1)
+    /// <exception cref="ArgumentException">An override names no input, or a shape disagrees with the model's fixed dimensions.</exception>
+    public static SessionBuffers Create(InferenceSession session, IReadOnlyDictionary<string, long[]>? shapes = null, IReadOnlyDictionary<string, double>? values = null, int seed = 1)
     {
         ArgumentNullException.ThrowIfNull(session);
         shapes ??= new Dictionary<string, long[]>();
-        foreach (var name in shapes.Keys)
+        values ??= new Dictionary<string, double>();
+        foreach (var name in shapes.Keys.Concat(values.Keys))
         {
             session.InputIndex(name);
         }
@@ -39,7 +41,12 @@ public sealed class SessionBuffers : IDisposable
             foreach (var input in session.Inputs)
             {
                 var shape = shapes.TryGetValue(input.Name, out var given) ? given : [.. input.Shape.Select(d => d < 0 ? 1 : d)];
-                inputs.Add(Synthetic(session.Environment, input, shape, random));
+                var tensor = Synthetic(session.Environment, input, shape, random);
+                inputs.Add(tensor);
+                if (values.TryGetValue(input.Name, out var value))
+                {
+                    Fill(tensor, value);
+                }
             }
 
             var byName = session.Inputs.Select((n, i) => (n.Name, Tensor: inputs[i])).ToDictionary(p => p.Name, p => p.Tensor);
@@ -123,6 +130,22 @@ public sealed class SessionBuffers : IDisposable
         }
 
         return tensor;
+    }
+
+    private static void Fill(OrtTensor tensor, double value)
+    {
+        switch (tensor.ElementType)
+        {
+            case TensorElementType.Float32: tensor.AsSpan<float>().Fill((float)value); break;
+            case TensorElementType.Float16: tensor.AsSpan<Half>().Fill((Half)value); break;
+            case TensorElementType.Float64: tensor.AsSpan<double>().Fill(value); break;
+            case TensorElementType.UInt8: tensor.AsSpan<byte>().Fill((byte)value); break;
+            case TensorElementType.Int8: tensor.AsSpan<sbyte>().Fill((sbyte)value); break;
+            case TensorElementType.Int32: tensor.AsSpan<int>().Fill((int)value); break;
+            case TensorElementType.Int64: tensor.AsSpan<long>().Fill((long)value); break;
+            case TensorElementType.Bool: tensor.AsSpan<bool>().Fill(value != 0); break;
+            default: throw new ArgumentException($"cannot fill a {tensor.ElementType.ToName()} input with a value");
+        }
     }
 
     /// <summary>A zeroed tensor of <paramref name="elementType"/> over a new pinned array.</summary>
