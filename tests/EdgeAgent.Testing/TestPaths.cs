@@ -30,6 +30,17 @@ public static class TestPaths
         return File.Exists(path) ? path : throw new FileNotFoundException($"shared test file missing: {path}", path);
     }
 
+    /// <summary>The built edge-agent assembly, in the configuration these tests were built in.</summary>
+    public static string AgentAssembly
+    {
+        get
+        {
+            var configuration = AppContext.BaseDirectory.Contains("/bin/Debug/", StringComparison.Ordinal) ? "Debug" : "Release";
+            var path = Path.Combine(RepositoryRoot, "src", "EdgeAgent", "bin", configuration, "net10.0", "EdgeAgent.dll");
+            return File.Exists(path) ? path : throw new FileNotFoundException($"edge-agent is not built at {path}: run ./build.sh test", path);
+        }
+    }
+
     /// <summary>A pinned ONNX Runtime library fetched by build.sh (.ort/VERSION/linux-ARCH/libonnxruntime.so.1).</summary>
     public static string OrtLibrary(string version)
     {
