@@ -35,15 +35,5 @@ public sealed class ConcurrencyTests(OrtFixture ort)
         }
     }
 
-    private float[] Classify(InferenceSession session, Memory<float> image)
-    {
-        var output = new float[1000];
-        using var input = OrtTensor.Create(ort.Environment, image, [1, 3, 224, 224]);
-        using var outputTensor = OrtTensor.Create(ort.Environment, output.AsMemory(), [1, 1000]);
-        using var binding = session.CreateBinding();
-        binding.BindInput("input", input);
-        binding.BindOutput("output", outputTensor);
-        binding.Run();
-        return output;
-    }
+    private float[] Classify(InferenceSession session, Memory<float> image) => ClassifierTests.Logits(ort.Environment, session, image);
 }

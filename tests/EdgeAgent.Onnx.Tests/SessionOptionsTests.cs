@@ -100,15 +100,6 @@ public sealed class SessionOptionsTests(OrtFixture ort) : IDisposable
 
     public void Dispose() => Directory.Delete(_cache, recursive: true);
 
-    private float[] Classify(InferenceSession session)
-    {
-        var output = new float[1000];
-        using var input = OrtTensor.Create(ort.Environment, ClassifierTests.Preprocess(TestPaths.Shared("images", "coffee-espresso.png")), [1, 3, 224, 224]);
-        using var outputTensor = OrtTensor.Create(ort.Environment, output.AsMemory(), [1, 1000]);
-        using var binding = session.CreateBinding();
-        binding.BindInput("input", input);
-        binding.BindOutput("output", outputTensor);
-        binding.Run();
-        return output;
-    }
+    private float[] Classify(InferenceSession session) =>
+        ClassifierTests.Logits(ort.Environment, session, ClassifierTests.Preprocess(TestPaths.Shared("images", "coffee-espresso.png")));
 }
