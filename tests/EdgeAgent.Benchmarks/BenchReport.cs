@@ -10,6 +10,7 @@ internal sealed record BenchReport(
     double ElapsedSeconds,
     string OnnxRuntime,
     string Library,
+    IReadOnlyList<string> Providers,
     string? OnnxRuntimeNode,
     string? NodeLibrary,
     bool SameLibraryBytes,

@@ -44,12 +44,13 @@ internal static class BenchRunner
                 rows.Add(RowBenchmark.Run(environment, model, node, settings));
             }
 
-            var nodeLibrary = settings.OrtNodeModules is null ? null : NodePeer.LibraryPath(settings.OrtNodeModules);
+            var nodeLibrary = settings.OrtNodeModules is null ? null : Path.GetFullPath(NodePeer.LibraryPath(settings.OrtNodeModules));
             var report = new BenchReport(
                 started,
                 Math.Round(watch.Elapsed.TotalSeconds, 1),
                 library.Version,
                 library.Path,
+                environment.AvailableProviders,
                 node?.Version,
                 nodeLibrary,
                 nodeLibrary is not null && MachineInfo.SameBytes(library.Path, nodeLibrary),

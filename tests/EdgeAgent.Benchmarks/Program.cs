@@ -21,7 +21,7 @@ internal static class Program
         };
         var threads = new Option<int[]>("--threads") { Description = "Intra-op thread counts, repeatable", DefaultValueFactory = _ => [1, 2] };
         var only = new Option<string[]>("--only") { Description = "Measure only models whose name contains this, repeatable" };
-        var pairs = new Option<int>("--pairs") { Description = "Interleaved repeats per row", DefaultValueFactory = _ => 15 };
+        var pairs = new Option<int>("--pairs") { Description = "Interleaved repeats per row", DefaultValueFactory = _ => 21 };
         var blockMs = new Option<double>("--block-ms") { Description = "Milliseconds each side's block aims at", DefaultValueFactory = _ => 150 };
         var warmup = new Option<int>("--warmup") { Description = "Untimed runs per side before the repeats, at least", DefaultValueFactory = _ => 20 };
         var warmupMs = new Option<double>("--warmup-ms") { Description = "Untimed milliseconds per side before the repeats, at least", DefaultValueFactory = _ => 300 };

@@ -15,8 +15,10 @@ internal static class ReportTable
     public static void Print(TextWriter output, BenchReport report)
     {
         output.WriteLine($"ONNX Runtime {report.OnnxRuntime} ({report.Library}); onnxruntime-node {report.OnnxRuntimeNode ?? "not run"}{(report.SameLibraryBytes ? ", the same library bytes" : string.Empty)}");
+        output.WriteLine($"providers in the library: {string.Join(", ", report.Providers)}; every row runs on CPU");
         output.WriteLine($"{report.Cpu}, {report.Cores} cores; {report.Settings.Pairs} interleaved repeats of ~{report.Settings.BlockMs:0} ms blocks per side; sequential, graph optimisation all, inter-op 1");
-        output.WriteLine("p50 per run; /s = runs per second; thr ratios = median of per-repeat ratios of block p50s; ovh = median per-repeat p50 above bare");
+        output.WriteLine("ours = SessionBinding.Run over bound tensors; bare = the table's Run slot on the same session and OrtValues; node = await session.run(feeds), outputs allocated per run");
+        output.WriteLine("p50 per run; /s = runs per second; thr ratios = median [IQR] of per-repeat ratios of block p50s; ovh = median per-repeat p50 above bare");
         output.WriteLine();
 
         var lines = new List<string[]> { s_headers };
