@@ -1,0 +1,295 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Polly;
+using Polly.Retry;
+
+namespace EdgeAgent.Sources;
+
+/// <summary>
+/// A camera or exec stream: a child process writing raw frames to its stdout, read into pooled frames and handed to
+/// the pipeline through a one-slot channel that keeps only the newest frame (older ones are dropped and counted).
+/// A process that exits or stalls is killed, reaped and restarted with exponential backoff and jitter, for ever;
+/// the loss and the recovery are reported once each.
+/// </summary>
+public sealed class CameraSource : IAsyncDisposable
+{
+    private readonly string _stream;
+    private readonly CameraSettings _settings;
+    private readonly ISourceObserver _observer;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly FramePool _pool;
+    private readonly Channel<Frame> _frames;
+    private readonly CancellationTokenSource _stopping = new();
+    private Task _run = Task.CompletedTask;
+    private long _read;
+    private long _dropped;
+    private long _lastFrameTimestamp;
+    private long _lostAt;
+    private int _starts;
+    private bool _lost;
+    private volatile SourceState _state = SourceState.Starting;
+
+    public CameraSource(string stream, CameraSettings settings, ISourceObserver observer, ILogger logger, TimeProvider time)
+    {
+        _stream = stream;
+        _settings = settings;
+        _observer = observer;
+        _logger = logger;
+        _time = time;
+        _pool = new FramePool(settings.Geometry.ByteCount);
+        _frames = Channel.CreateBounded<Frame>(
+            new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true, SingleWriter = true },
+            frame =>
+            {
+                Interlocked.Increment(ref _dropped);
+                frame.Release();
+            });
+    }
+
+    /// <summary>The newest frame; the reader releases each frame it takes.</summary>
+    public ChannelReader<Frame> Frames => _frames.Reader;
+
+    public SourceState State => _state;
+
+    /// <summary>Frames read from the process since start.</summary>
+    public long FramesRead => Interlocked.Read(ref _read);
+
+    /// <summary>Frames replaced by a newer one before the pipeline took them.</summary>
+    public long FramesDropped => Interlocked.Read(ref _dropped);
+
+    /// <summary>Frame buffers ever allocated; flat once in steady state.</summary>
+    public int FramesAllocated => _pool.Created;
+
+    /// <summary>How many times a child was started: 1 plus the restarts.</summary>
+    public int Starts => Volatile.Read(ref _starts);
+
+    /// <summary>The process id of the child running now, or null.</summary>
+    public int? ProcessId { get; private set; }
+
+    public void Start() => _run = Task.Run(() => SuperviseAsync(_stopping.Token));
+
+    /// <summary>Stops the child (killed and reaped), ends the channel and releases every frame still queued.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync();
+        try
+        {
+            await _run;
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        _frames.Writer.TryComplete();
+        while (_frames.Reader.TryRead(out var frame))
+        {
+            frame.Release();
+        }
+
+        _state = SourceState.Stopped;
+        _stopping.Dispose();
+    }
+
+    private async Task SuperviseAsync(CancellationToken stopping)
+    {
+        var retry = new ResiliencePipelineBuilder { TimeProvider = _time }
+            .AddRetry(new RetryStrategyOptions
+            {
+                ShouldHandle = new PredicateBuilder().Handle<SourceFailedException>(),
+                MaxRetryAttempts = int.MaxValue,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = _settings.RestartDelay,
+                MaxDelay = _settings.MaxRestartDelay,
+                OnRetry = args =>
+                {
+                    _state = SourceState.Backoff;
+                    Log.Restarting(_logger, _stream, args.RetryDelay.TotalSeconds, args.AttemptNumber + 1);
+                    return ValueTask.CompletedTask;
+                },
+            })
+            .Build();
+
+        while (!stopping.IsCancellationRequested)
+        {
+            // A run that stayed healthy for a while and then failed returns normally, so the backoff starts over.
+            await retry.ExecuteAsync(async token => await RunOnceAsync(token), stopping);
+        }
+    }
+
+    /// <summary>Runs one child until it ends; throws when it failed before becoming healthy.</summary>
+    private async ValueTask RunOnceAsync(CancellationToken stopping)
+    {
+        var program = _settings.Command ?? "ffmpeg";
+        IReadOnlyList<string> arguments = _settings.Command is null ? FfmpegArguments.Build(_settings) : _settings.Arguments;
+        var start = new ProcessStartInfo(program)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        var commandLine = string.Join(' ', arguments);
+        Log.Starting(_logger, _stream, program, commandLine);
+        using var process = new Process { StartInfo = start };
+        try
+        {
+            process.Start();
+        }
+        catch (System.ComponentModel.Win32Exception ex)
+        {
+            Lose($"{program} could not be started: {ex.Message}");
+            throw new SourceFailedException($"{program} could not be started: {ex.Message}", ex);
+        }
+
+        Interlocked.Increment(ref _starts);
+        ProcessId = process.Id;
+        process.StandardInput.Close();
+        var startedAt = _time.GetTimestamp();
+        Volatile.Write(ref _lastFrameTimestamp, startedAt);
+        var lastError = new StrongBox<string>(string.Empty);
+        var errors = Task.Run(() => ForwardErrors(process, program, lastError), CancellationToken.None);
+        var reader = new Thread(() => ReadFrames(process.StandardOutput.BaseStream)) { IsBackground = true, Name = $"frames:{_stream}" };
+        reader.Start();
+
+        var stalled = false;
+        try
+        {
+            while (!process.HasExited)
+            {
+                var waited = await WaitForExitAsync(process, TimeSpan.FromMilliseconds(100), _time, stopping);
+                if (!waited && _time.GetElapsedTime(Volatile.Read(ref _lastFrameTimestamp)) > _settings.StallTimeout)
+                {
+                    stalled = true;
+                    break;
+                }
+            }
+        }
+        finally
+        {
+            Kill(process);
+            reader.Join();
+            await errors;
+            ProcessId = null;
+        }
+
+        stopping.ThrowIfCancellationRequested();
+        var reason = stalled
+            ? $"no frame for {_settings.StallTimeout.TotalSeconds:F0} s from {program}"
+            : $"{program} exited with code {process.ExitCode}{(lastError.Value!.Length > 0 ? ": " + lastError.Value : string.Empty)}";
+        Lose(reason);
+        if (_time.GetElapsedTime(startedAt) < _settings.HealthyAfter)
+        {
+            throw new SourceFailedException(reason);
+        }
+    }
+
+    private void ReadFrames(Stream output)
+    {
+        var bytes = _pool.FrameBytes;
+        while (true)
+        {
+            var frame = _pool.Rent();
+            var filled = 0;
+            while (filled < bytes)
+            {
+                var read = output.Read(frame.Buffer, filled, bytes - filled);
+                if (read == 0)
+                {
+                    frame.Release();
+                    return;
+                }
+
+                filled += read;
+            }
+
+            frame.Index = Interlocked.Increment(ref _read) - 1;
+            frame.Timestamp = _time.GetUtcNow();
+            Volatile.Write(ref _lastFrameTimestamp, _time.GetTimestamp());
+            Restore();
+            if (!_frames.Writer.TryWrite(frame))
+            {
+                frame.Release();
+            }
+        }
+    }
+
+    private void ForwardErrors(Process process, string program, StrongBox<string> lastError)
+    {
+        while (process.StandardError.ReadLine() is { } line)
+        {
+            if (line.Length > 0)
+            {
+                lastError.Value = line;
+                Log.ChildOutput(_logger, _stream, program, line);
+            }
+        }
+    }
+
+    private void Lose(string reason)
+    {
+        _state = SourceState.Backoff;
+        if (_lost)
+        {
+            return;
+        }
+
+        _lost = true;
+        _lostAt = _time.GetTimestamp();
+        Log.Lost(_logger, _stream, reason);
+        _observer.SourceLost(_stream, reason);
+    }
+
+    private void Restore()
+    {
+        _state = SourceState.Running;
+        if (!_lost)
+        {
+            return;
+        }
+
+        _lost = false;
+        var downtime = _time.GetElapsedTime(_lostAt);
+        Log.Restored(_logger, _stream, downtime.TotalSeconds);
+        _observer.SourceRestored(_stream, downtime);
+    }
+
+    private static async Task<bool> WaitForExitAsync(Process process, TimeSpan interval, TimeProvider time, CancellationToken stopping)
+    {
+        using var timeout = new CancellationTokenSource(interval, time);
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(stopping, timeout.Token);
+        try
+        {
+            await process.WaitForExitAsync(either.Token);
+            return true;
+        }
+        catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+
+    private static void Kill(Process process)
+    {
+        try
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+        }
+
+        process.WaitForExit();
+    }
+}

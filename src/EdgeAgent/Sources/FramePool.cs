@@ -1,0 +1,28 @@
+using System.Collections.Concurrent;
+
+namespace EdgeAgent.Sources;
+
+/// <summary>Frames of one size, reused: after the first few, reading a frame allocates nothing.</summary>
+public sealed class FramePool(int frameBytes)
+{
+    private readonly ConcurrentQueue<Frame> _free = new();
+    private int _created;
+
+    public int FrameBytes { get; } = frameBytes > 0 ? frameBytes : throw new ArgumentOutOfRangeException(nameof(frameBytes));
+
+    /// <summary>How many frames were ever allocated: it stops growing once the pipeline is in steady state.</summary>
+    public int Created => Volatile.Read(ref _created);
+
+    public Frame Rent()
+    {
+        if (_free.TryDequeue(out var frame))
+        {
+            return frame;
+        }
+
+        Interlocked.Increment(ref _created);
+        return new Frame(this, FrameBytes);
+    }
+
+    internal void Return(Frame frame) => _free.Enqueue(frame);
+}

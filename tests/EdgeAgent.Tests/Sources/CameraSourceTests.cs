@@ -1,0 +1,163 @@
+using System.Diagnostics;
+using EdgeAgent.Pipeline.Preprocessing;
+using EdgeAgent.Sources;
+using EdgeAgent.Testing;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace EdgeAgent.Tests.Sources;
+
+/// <summary>Camera and exec sources against the real ffmpeg: frames, loss, stall, restart with backoff, clean stop.</summary>
+public sealed class CameraSourceTests
+{
+    private static readonly TimeSpan s_wait = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task A_lavfi_test_pattern_delivers_frames_of_the_stream_size_from_a_small_pool()
+    {
+        var settings = new CameraSettings { Url = "testsrc", Width = 160, Height = 120, Fps = 50 };
+        await using var source = Start(settings, new RecordingObserver());
+
+        var indexes = new List<long>();
+        while (indexes.Count < 30)
+        {
+            var frame = await source.Frames.ReadAsync().AsTask().WaitAsync(s_wait);
+            Assert.Equal(160 * 120 * 3, frame.Buffer.Length);
+            indexes.Add(frame.Index);
+            frame.Release();
+        }
+
+        Assert.Equal(indexes.Order(), indexes);
+        Assert.Equal(SourceState.Running, source.State);
+        Assert.InRange(source.FramesAllocated, 1, 4);
+    }
+
+    [Fact]
+    public async Task A_looped_image_arrives_as_ffmpeg_decodes_it_at_the_stream_size()
+    {
+        var photo = TestPaths.Shared("images", "goldfish.jpg");
+        var settings = new CameraSettings { Url = photo, Width = 224, Height = 168, Fps = 20, Loop = true };
+        await using var source = Start(settings, new RecordingObserver());
+
+        var first = await source.Frames.ReadAsync().AsTask().WaitAsync(s_wait);
+        var bytes = first.Buffer.ToArray();
+        first.Release();
+        var second = await source.Frames.ReadAsync().AsTask().WaitAsync(s_wait);
+
+        Assert.Equal(Ffmpeg.DecodeImage(photo, "scale=224:168:flags=bilinear", "rgb24"), bytes);
+        Assert.Equal(bytes, second.Buffer);
+        second.Release();
+    }
+
+    [Fact]
+    public async Task Killing_ffmpeg_reports_the_loss_then_the_recovery_and_frames_continue()
+    {
+        var observer = new RecordingObserver();
+        var settings = new CameraSettings { Url = "testsrc", Width = 64, Height = 48, Fps = 25, RestartDelay = TimeSpan.FromMilliseconds(200) };
+        await using var source = Start(settings, observer);
+        (await source.Frames.ReadAsync().AsTask().WaitAsync(s_wait)).Release();
+        var pid = source.ProcessId!.Value;
+
+        Process.GetProcessById(pid).Kill();
+
+        Assert.StartsWith("lost cam: ffmpeg exited with code", observer.Next(s_wait), StringComparison.Ordinal);
+        Assert.Equal("restored cam", observer.Next(s_wait));
+        Assert.NotEqual(pid, source.ProcessId);
+        var before = source.FramesRead;
+        (await source.Frames.ReadAsync().AsTask().WaitAsync(s_wait)).Release();
+        (await source.Frames.ReadAsync().AsTask().WaitAsync(s_wait)).Release();
+        Assert.True(source.FramesRead > before);
+        Assert.Equal(2, source.Starts);
+    }
+
+    [Fact]
+    public async Task A_stalled_exec_source_is_killed_and_restarted()
+    {
+        var observer = new RecordingObserver();
+        var settings = new CameraSettings
+        {
+            Command = "bash",
+            Arguments = ["-c", "head -c 48 /dev/zero; exec sleep 600"],
+            Width = 4,
+            Height = 4,
+            PixelFormat = PixelFormat.Rgb24,
+            StallTimeout = TimeSpan.FromSeconds(1),
+            RestartDelay = TimeSpan.FromMilliseconds(100),
+        };
+        await using var source = Start(settings, observer);
+
+        (await source.Frames.ReadAsync().AsTask().WaitAsync(s_wait)).Release();
+
+        Assert.Equal("lost cam: no frame for 1 s from bash", observer.Next(s_wait));
+        Assert.Equal("restored cam", observer.Next(s_wait));
+    }
+
+    [Fact]
+    public async Task A_missing_file_fails_with_ffmpegs_reason_and_backs_off_instead_of_spinning()
+    {
+        var observer = new RecordingObserver();
+        var settings = new CameraSettings { Url = "/nonexistent/video.mp4", Width = 64, Height = 48, RestartDelay = TimeSpan.FromMilliseconds(500), MaxRestartDelay = TimeSpan.FromSeconds(2) };
+        await using var source = Start(settings, observer);
+
+        var lost = observer.Next(s_wait);
+        await Task.Delay(TimeSpan.FromSeconds(3));
+
+        Assert.Contains("No such file or directory", lost, StringComparison.Ordinal);
+        Assert.Equal(SourceState.Backoff, source.State);
+        Assert.InRange(source.Starts, 2, 5);
+    }
+
+    [Fact]
+    public async Task An_exec_source_delivers_declared_yuv420p_frames()
+    {
+        var settings = new CameraSettings
+        {
+            Command = "ffmpeg",
+            Arguments = ["-hide_banner", "-loglevel", "error", "-re", "-f", "lavfi", "-i", "smptebars=size=32x16:rate=20", "-pix_fmt", "yuv420p", "-f", "rawvideo", "pipe:1"],
+            Width = 32,
+            Height = 16,
+            PixelFormat = PixelFormat.Yuv420p,
+        };
+        await using var source = Start(settings, new RecordingObserver());
+
+        var frame = await source.Frames.ReadAsync().AsTask().WaitAsync(s_wait);
+
+        Assert.Equal((32 * 16) + (2 * 16 * 8), frame.Buffer.Length);
+        frame.Release();
+    }
+
+    [Fact]
+    public async Task Stopping_kills_and_reaps_the_child()
+    {
+        var source = Start(new CameraSettings { Url = "testsrc", Width = 64, Height = 48 }, new RecordingObserver());
+        (await source.Frames.ReadAsync().AsTask().WaitAsync(s_wait)).Release();
+        var pid = source.ProcessId!.Value;
+
+        await source.DisposeAsync();
+
+        Assert.Equal(SourceState.Stopped, source.State);
+        Assert.Throws<ArgumentException>(() => Process.GetProcessById(pid));
+    }
+
+    [Theory]
+    [InlineData("/dev/video0", "-f v4l2 -framerate 15 -video_size 640x480 -i /dev/video0")]
+    [InlineData("rtsp://127.0.0.1:8554/cam", "-rtsp_transport tcp -i rtsp://127.0.0.1:8554/cam")]
+    [InlineData("http://127.0.0.1:8080/stream.mjpg", "-reconnect 1 -reconnect_streamed 1 -i http://127.0.0.1:8080/stream.mjpg")]
+    [InlineData("color=red", "-re -f lavfi -i color=red")]
+    [InlineData("lavfi:testsrc=d=2[a];smptebars=d=2[b];[a][b]concat=n=2", "-re -f lavfi -i testsrc=d=2[a];smptebars=d=2[b];[a][b]concat=n=2")]
+    [InlineData("/data/clip.mp4", "-re -stream_loop -1 -i /data/clip.mp4")]
+    [InlineData("/data/still.png", "-re -loop 1 -framerate 15 -i /data/still.png")]
+    public void Ffmpeg_input_arguments_follow_the_url(string url, string expected)
+    {
+        var arguments = string.Join(' ', FfmpegArguments.Build(new CameraSettings { Url = url, Fps = 15 }));
+
+        Assert.Contains(expected, arguments, StringComparison.Ordinal);
+        Assert.EndsWith("-vf fps=15,scale=640:480:flags=bilinear -pix_fmt rgb24 -f rawvideo pipe:1", arguments, StringComparison.Ordinal);
+    }
+
+    private static CameraSource Start(CameraSettings settings, ISourceObserver observer)
+    {
+        var source = new CameraSource("cam", settings, observer, NullLogger.Instance, TimeProvider.System);
+        source.Start();
+        return source;
+    }
+}
