@@ -105,7 +105,7 @@ internal sealed class NodePeer : IRunSide, IDisposable
                 _process.Kill();
             }
         }
-        catch (InvalidOperationException)
+        catch (Exception ex) when (ex is InvalidOperationException or IOException)
         {
         }
 
@@ -114,9 +114,18 @@ internal sealed class NodePeer : IRunSide, IDisposable
 
     private NodeReply Call(NodeRequest request)
     {
-        _process.StandardInput.WriteLine(JsonSerializer.Serialize(request, NodeJsonContext.Default.NodeRequest));
-        _process.StandardInput.Flush();
-        var line = _process.StandardOutput.ReadLine();
+        string? line;
+        try
+        {
+            _process.StandardInput.WriteLine(JsonSerializer.Serialize(request, NodeJsonContext.Default.NodeRequest));
+            _process.StandardInput.Flush();
+            line = _process.StandardOutput.ReadLine();
+        }
+        catch (IOException)
+        {
+            line = null;
+        }
+
         if (line is null)
         {
             _process.WaitForExit(2000);
@@ -128,12 +137,13 @@ internal sealed class NodePeer : IRunSide, IDisposable
         return reply.Ok ? reply : throw new InvalidOperationException($"the Node peer failed '{request.Op}': {reply.Error}");
     }
 
+    /// <summary>The peer's error in one line: Node's "Error: ..." line where it printed one, else its first line.</summary>
     private string Stderr()
     {
         lock (_stderr)
         {
-            var text = _stderr.ToString().Trim();
-            return text.Length == 0 ? "no output on stderr" : text;
+            var lines = _stderr.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            return lines.FirstOrDefault(l => l.Contains("Error:", StringComparison.Ordinal)) ?? lines.FirstOrDefault() ?? "no output on stderr";
         }
     }
 }

@@ -34,11 +34,6 @@ internal static class ReportTable
         {
             output.WriteLine($"{(check.Passed ? "PASS" : "FAIL")}  {check.Target}: {check.Detail}");
         }
-
-        if (report.NodeMissing is not null)
-        {
-            output.WriteLine($"note: the Node peer did not run: {report.NodeMissing}");
-        }
     }
 
     private static string[] Cells(RowResult row) =>
