@@ -17,7 +17,7 @@ internal sealed record TargetCheck(string Target, bool Passed, string Detail)
             var row = classifier.FirstOrDefault(r => r.Threads == threads);
             checks.Add(row is null
                 ? new TargetCheck(target, false, "not measured")
-                : new TargetCheck(target, row.OursOverBare.Median >= MinOursOverBare, $"median {Fmt(row.OursOverBare.Median, "0.0000")} (IQR {Fmt(row.OursOverBare.P25, "0.0000")}-{Fmt(row.OursOverBare.P75, "0.0000")}) over {row.OursOverBare.Pairs} pairs"));
+                : new TargetCheck(target, row.OursOverBare.Median >= MinOursOverBare, RatioDetail(row.OursOverBare)));
         }
 
         var allocating = rows.Where(r => r.AllocatedBytes != 0).ToList();
@@ -47,6 +47,15 @@ internal sealed record TargetCheck(string Target, bool Passed, string Detail)
         }
 
         return checks;
+    }
+
+    // A spread wider than the margin means other load moved the blocks more than the binding can: say so beside the verdict.
+    private static string RatioDetail(PairedStatistic ratio)
+    {
+        var text = $"median {Fmt(ratio.Median, "0.0000")} (IQR {Fmt(ratio.P25, "0.0000")}-{Fmt(ratio.P75, "0.0000")}) over {ratio.Pairs} pairs";
+        return ratio.P75 - ratio.P25 > 2 * (1 - MinOursOverBare)
+            ? text + "; the IQR is wider than the margin (the machine was busy): inconclusive, run again"
+            : text;
     }
 
     public static string Label(RowResult row) => $"{row.Model} t{row.Threads}";
