@@ -189,7 +189,16 @@ public sealed unsafe partial class InferenceSession : IDisposable
         }
 
         // Written beside its final name and renamed only once complete, so a crash never leaves half a graph.
-        Directory.CreateDirectory(cacheDirectory);
+        try
+        {
+            Directory.CreateDirectory(cacheDirectory);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            Log.OptimizedModelCacheDiscarded(environment.Logger, cacheDirectory, ex.Message);
+            return (CreateNative(environment, source, options, providers, options.OptimizationLevel, null), null, false);
+        }
+
         var partial = string.Create(CultureInfo.InvariantCulture, $"{cachePath}.{System.Environment.ProcessId}.partial");
         try
         {

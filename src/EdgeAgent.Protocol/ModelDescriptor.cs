@@ -7,98 +7,98 @@ public sealed record ModelDescriptor
 {
     public required string Name { get; init; }
 
-    public int Version { get; init; }
+    public int Version { get; set; }
 
     /// <summary><c>classification</c>, <c>detection</c>, <c>anomaly</c> or <c>raw</c>.</summary>
     public required string Task { get; init; }
 
     public required InputDescriptor Input { get; init; }
 
-    public IReadOnlyList<string>? Labels { get; init; }
+    public IReadOnlyList<string>? Labels { get; set; }
 
     /// <summary>A file beside model.json with one label per line.</summary>
-    public string? LabelsFile { get; init; }
+    public string? LabelsFile { get; set; }
 
-    public PostprocessDescriptor Postprocess { get; init; } = new();
+    public PostprocessDescriptor Postprocess { get; set; } = new();
 
-    public ValidationDescriptor? Validation { get; init; }
+    public ValidationDescriptor? Validation { get; set; }
 }
 
 /// <summary>The model input and how a frame is turned into it.</summary>
 public sealed record InputDescriptor
 {
     /// <summary>The graph input's name; the model's first input when absent.</summary>
-    public string? Name { get; init; }
+    public string? Name { get; set; }
 
     /// <summary><c>NCHW</c>, <c>NHWC</c>, <c>NC</c> or <c>NTC</c>.</summary>
-    public string Layout { get; init; } = "NCHW";
+    public string Layout { get; set; } = "NCHW";
 
-    public int Width { get; init; }
+    public int Width { get; set; }
 
-    public int Height { get; init; }
+    public int Height { get; set; }
 
     /// <summary><c>rgb</c>, <c>bgr</c> or <c>gray</c>.</summary>
-    public string Color { get; init; } = "rgb";
+    public string Color { get; set; } = "rgb";
 
     /// <summary><c>float32</c>, <c>uint8</c> or <c>int8</c>.</summary>
-    public string Dtype { get; init; } = "float32";
+    public string Dtype { get; set; } = "float32";
 
     /// <summary>Per channel, subtracted after <see cref="Scale"/>.</summary>
-    public IReadOnlyList<float>? Mean { get; init; }
+    public IReadOnlyList<float>? Mean { get; set; }
 
     /// <summary>Per channel, divided by after the mean is subtracted.</summary>
-    public IReadOnlyList<float>? Std { get; init; }
+    public IReadOnlyList<float>? Std { get; set; }
 
     /// <summary>Multiplies each 0..255 pixel first (1/255 maps it to 0..1).</summary>
-    public float Scale { get; init; } = 1f;
+    public float Scale { get; set; } = 1f;
 
     /// <summary><c>stretch</c>, <c>letterbox</c> or <c>crop</c>.</summary>
-    public string Resize { get; init; } = "stretch";
+    public string Resize { get; set; } = "stretch";
 
     /// <summary>For <c>crop</c>: the shorter side is resized to this first, then the centre is taken.</summary>
-    public int? CropFrom { get; init; }
+    public int? CropFrom { get; set; }
 
     /// <summary>For <c>letterbox</c>: the 0..255 value of the padding.</summary>
-    public float PadValue { get; init; }
+    public float PadValue { get; set; }
 
     /// <summary>For <c>letterbox</c>: <c>center</c> or <c>top_left</c>.</summary>
-    public string PadAnchor { get; init; } = "center";
+    public string PadAnchor { get; set; } = "center";
 }
 
 public sealed record PostprocessDescriptor
 {
-    public bool Softmax { get; init; }
+    public bool Softmax { get; set; }
 
     [JsonPropertyName("top_k")]
-    public int TopK { get; init; } = 5;
+    public int TopK { get; set; } = 5;
 
-    public float Threshold { get; init; } = 0.3f;
+    public float Threshold { get; set; } = 0.3f;
 
-    public float Iou { get; init; } = 0.45f;
+    public float Iou { get; set; } = 0.45f;
 
     /// <summary>For detection: <c>yolox</c>, <c>yolov8</c> or <c>ssd</c>.</summary>
-    public string? Format { get; init; }
+    public string? Format { get; set; }
 }
 
 public sealed record ValidationDescriptor
 {
-    public IReadOnlyList<ValidationSample> Samples { get; init; } = [];
+    public IReadOnlyList<ValidationSample> Samples { get; set; } = [];
 
-    public double? MaxLatencyMs { get; init; }
+    public double? MaxLatencyMs { get; set; }
 }
 
 public sealed record ValidationSample
 {
     public required string InputFile { get; init; }
 
-    public int? ExpectTop1 { get; init; }
+    public int? ExpectTop1 { get; set; }
 
-    public ExpectedOutput? ExpectMaxAbsDiff { get; init; }
+    public ExpectedOutput? ExpectMaxAbsDiff { get; set; }
 }
 
 public sealed record ExpectedOutput
 {
     public required string OutputFile { get; init; }
 
-    public double Tolerance { get; init; }
+    public double Tolerance { get; set; }
 }

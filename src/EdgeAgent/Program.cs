@@ -9,6 +9,7 @@ internal static class Program
     {
         var root = new RootCommand("edge-agent: runs ONNX models on camera and sensor streams and publishes the results over MQTT")
         {
+            CheckCommand.Create(),
             ProvidersCommand.Create(),
             BenchCommand.Create(),
         };

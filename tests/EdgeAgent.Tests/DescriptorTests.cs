@@ -38,6 +38,21 @@ public sealed class DescriptorTests
     }
 
     [Fact]
+    public void Omitted_fields_keep_their_documented_defaults()
+    {
+        var descriptor = JsonSerializer.Deserialize("""{"name":"x","task":"raw","input":{"width":4,"height":4}}""", ProtocolJsonContext.Default.ModelDescriptor)!;
+
+        Assert.Equal("NCHW", descriptor.Input.Layout);
+        Assert.Equal("rgb", descriptor.Input.Color);
+        Assert.Equal("float32", descriptor.Input.Dtype);
+        Assert.Equal("stretch", descriptor.Input.Resize);
+        Assert.Equal("center", descriptor.Input.PadAnchor);
+        Assert.Equal(1f, descriptor.Input.Scale);
+        Assert.Equal(5, descriptor.Postprocess.TopK);
+        Assert.Equal(0.45f, descriptor.Postprocess.Iou);
+    }
+
+    [Fact]
     public void A_descriptor_without_a_required_field_is_refused_naming_it()
     {
         var error = Assert.Throws<JsonException>(() => JsonSerializer.Deserialize("""{"name":"x","input":{"width":1,"height":1}}""", ProtocolJsonContext.Default.ModelDescriptor));

@@ -6,7 +6,7 @@ namespace EdgeAgent.Commands;
 /// <summary>Loads the library and creates the environment for a verb, turning a missing library into a usage error.</summary>
 internal static class OrtLoader
 {
-    public static OrtEnvironment Open(string? libraryPath, OrtLogLevel logLevel, ILoggerFactory loggerFactory)
+    public static OrtEnvironment Open(string? libraryPath, OrtLogLevel logLevel, ILoggerFactory loggerFactory, string setting = "--library")
     {
         OrtLibrary library;
         try
@@ -15,7 +15,7 @@ internal static class OrtLoader
         }
         catch (OrtLibraryLoadException ex)
         {
-            throw new UsageException(libraryPath is null ? ex.Message : $"--library {libraryPath}: {ex.Message}");
+            throw new UsageException(libraryPath is null ? ex.Message : $"{setting} {libraryPath}: {ex.Message}");
         }
 
         return OrtEnvironment.Create(library, logLevel, loggerFactory);

@@ -1,0 +1,128 @@
+using System.Globalization;
+using EdgeAgent.Onnx;
+using Microsoft.Extensions.Options;
+
+namespace EdgeAgent.Configuration;
+
+/// <summary>
+/// Checks every setting at start; each failure names the key (as in the JSON file, e.g. <c>Streams:0:Source:Width</c>),
+/// the value, and what is allowed.
+/// </summary>
+public sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
+{
+    private static readonly string[] s_publishModes = ["all", "changes", "detections", "anomalies", "none"];
+    private static readonly string[] s_sourceTypes = ["camera", "exec"];
+    private static readonly string[] s_pixelFormats = ["rgb24", "bgr24", "gray", "yuv420p"];
+
+    public ValidateOptionsResult Validate(string? name, AgentOptions options)
+    {
+        var failures = Check(options);
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    public static IReadOnlyList<string> Check(AgentOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var failures = new List<string>();
+        void Require(bool ok, string key, object? value, string allowed)
+        {
+            if (!ok)
+            {
+                failures.Add($"{key} is {Show(value)}; it must be {allowed}");
+            }
+        }
+
+        Require(IsTopicSegment(options.Device.Id), "Device:Id", options.Device.Id, "a non-empty name without '/', '+', '#' or control characters");
+        for (var i = 0; i < options.Device.Groups.Count; i++)
+        {
+            Require(IsTopicSegment(options.Device.Groups[i]), $"Device:Groups:{i}", options.Device.Groups[i], "a non-empty name without '/', '+', '#' or control characters");
+        }
+
+        Require(!string.IsNullOrWhiteSpace(options.Agent.StateDirectory), "Agent:StateDirectory", options.Agent.StateDirectory, "a directory path");
+        Require(!string.IsNullOrWhiteSpace(options.Agent.CacheDirectory), "Agent:CacheDirectory", options.Agent.CacheDirectory, "a directory path");
+
+        var mqtt = options.Mqtt;
+        Require(!string.IsNullOrWhiteSpace(mqtt.Host), "Mqtt:Host", mqtt.Host, "a host name or address");
+        Require(mqtt.Port is >= 1 and <= 65535, "Mqtt:Port", mqtt.Port, "between 1 and 65535");
+        Require(IsTopicSegment(mqtt.TopicPrefix), "Mqtt:TopicPrefix", mqtt.TopicPrefix, "a non-empty name without '/', '+', '#' or control characters");
+        Require(mqtt.Qos is 0 or 1, "Mqtt:Qos", mqtt.Qos, "0 or 1");
+        Require(mqtt.KeepAliveSeconds is >= 5 and <= 3600, "Mqtt:KeepAliveSeconds", mqtt.KeepAliveSeconds, "between 5 and 3600");
+        Require(mqtt.PasswordFile is null || File.Exists(mqtt.PasswordFile), "Mqtt:PasswordFile", mqtt.PasswordFile, "an existing file holding the password");
+        Require(mqtt.PasswordFile is null || mqtt.Username is not null, "Mqtt:Username", mqtt.Username, "set when Mqtt:PasswordFile is");
+        Require(mqtt.Tls.CaFile is null || File.Exists(mqtt.Tls.CaFile), "Mqtt:Tls:CaFile", mqtt.Tls.CaFile, "an existing PEM file");
+        Require(mqtt.Tls.CertFile is null || File.Exists(mqtt.Tls.CertFile), "Mqtt:Tls:CertFile", mqtt.Tls.CertFile, "an existing PEM file");
+        Require(mqtt.Tls.KeyFile is null || File.Exists(mqtt.Tls.KeyFile), "Mqtt:Tls:KeyFile", mqtt.Tls.KeyFile, "an existing PEM file");
+        Require((mqtt.Tls.CertFile is null) == (mqtt.Tls.KeyFile is null), "Mqtt:Tls:KeyFile", mqtt.Tls.KeyFile, "set together with Mqtt:Tls:CertFile");
+
+        Require(options.Outbox.MaxBytes >= 1024 * 1024, "Outbox:MaxBytes", options.Outbox.MaxBytes, "at least 1048576 (1 MiB)");
+
+        var inference = options.Inference;
+        Require(inference.LibraryPath is null || File.Exists(inference.LibraryPath) || Directory.Exists(inference.LibraryPath), "Inference:LibraryPath", inference.LibraryPath, "an existing libonnxruntime file or a directory holding one");
+        for (var i = 0; i < inference.Providers.Count; i++)
+        {
+            Require(ExecutionProviders.Known.Contains(inference.Providers[i].ToLowerInvariant()), $"Inference:Providers:{i}", inference.Providers[i], $"one of {string.Join(", ", ExecutionProviders.Known)}");
+        }
+
+        Require(inference.IntraOpThreads >= 0, "Inference:IntraOpThreads", inference.IntraOpThreads, "0 (one per core) or more");
+
+        var models = options.Models;
+        Require(!string.IsNullOrWhiteSpace(models.BundledPath), "Models:BundledPath", models.BundledPath, "a directory path");
+        Require(models.MaxBytes > 0, "Models:MaxBytes", models.MaxBytes, "a positive number of bytes");
+        Require(models.KeepVersions >= 2, "Models:KeepVersions", models.KeepVersions, "2 or more (the active and the previous version)");
+        var probation = models.Probation;
+        Require(probation.Seconds >= 0, "Models:Probation:Seconds", probation.Seconds, "0 or more");
+        Require(probation.MinInferences >= 0, "Models:Probation:MinInferences", probation.MinInferences, "0 or more");
+        Require(probation.MaxWaitSeconds >= probation.Seconds, "Models:Probation:MaxWaitSeconds", probation.MaxWaitSeconds, "at least Models:Probation:Seconds");
+        Require(probation.MaxErrorRate is >= 0 and <= 1, "Models:Probation:MaxErrorRate", probation.MaxErrorRate, "between 0 and 1");
+        Require(probation.MaxLatencyFactor >= 1, "Models:Probation:MaxLatencyFactor", probation.MaxLatencyFactor, "1 or more");
+
+        Require(options.Streams.Count > 0, "Streams", "[]", "a list of at least one stream");
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < options.Streams.Count; i++)
+        {
+            var stream = options.Streams[i];
+            var key = $"Streams:{i}";
+            Require(IsTopicSegment(stream.Name), $"{key}:Name", stream.Name, "a non-empty name without '/', '+', '#' or control characters");
+            Require(names.Add(stream.Name), $"{key}:Name", stream.Name, "unique among the streams");
+            Require(IsFileName(stream.Model), $"{key}:Model", stream.Model, "a model name (a directory name: no '/', no '..')");
+            Require(s_publishModes.Contains(stream.Publish), $"{key}:Publish", stream.Publish, string.Join(", ", s_publishModes));
+            Require(stream.MinScore is >= 0 and <= 1, $"{key}:MinScore", stream.MinScore, "between 0 and 1");
+            Require(stream.MaxFps >= 0, $"{key}:MaxFps", stream.MaxFps, "0 (unlimited) or more");
+            CheckSource(stream.Source, $"{key}:Source", Require);
+        }
+
+        return failures;
+    }
+
+    private static void CheckSource(SourceOptions source, string key, Action<bool, string, object?, string> require)
+    {
+        require(s_sourceTypes.Contains(source.Type), $"{key}:Type", source.Type, string.Join(" or ", s_sourceTypes));
+        require(source.Width is > 0 and <= 8192 && source.Width % 2 == 0, $"{key}:Width", source.Width, "an even number of pixels from 2 to 8192");
+        require(source.Height is > 0 and <= 8192 && source.Height % 2 == 0, $"{key}:Height", source.Height, "an even number of pixels from 2 to 8192");
+        require(source.Fps is > 0 and <= 240, $"{key}:Fps", source.Fps, "more than 0 and at most 240");
+        require(source.StallTimeoutSeconds > 0, $"{key}:StallTimeoutSeconds", source.StallTimeoutSeconds, "more than 0");
+        require(s_pixelFormats.Contains(source.PixelFormat), $"{key}:PixelFormat", source.PixelFormat, string.Join(", ", s_pixelFormats));
+        if (source.Type == "camera")
+        {
+            require(!string.IsNullOrWhiteSpace(source.Url), $"{key}:Url", source.Url, "a V4L2 device, an rtsp:// or http:// URL, a file, or an ffmpeg lavfi source such as testsrc");
+        }
+        else if (source.Type == "exec")
+        {
+            require(!string.IsNullOrWhiteSpace(source.Command), $"{key}:Command", source.Command, "the program that writes raw frames to stdout");
+        }
+    }
+
+    private static bool IsTopicSegment(string? value) =>
+        !string.IsNullOrEmpty(value) && !value.Any(c => c is '/' or '+' or '#' || char.IsControl(c));
+
+    private static bool IsFileName(string? value) =>
+        IsTopicSegment(value) && value is not "." and not ".." && !value!.Contains('\\', StringComparison.Ordinal);
+
+    private static string Show(object? value) => value switch
+    {
+        null => "not set",
+        string s => $"'{s}'",
+        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        _ => value.ToString() ?? "not set",
+    };
+}
