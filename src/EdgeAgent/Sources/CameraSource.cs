@@ -54,6 +54,10 @@ public sealed class CameraSource : IAsyncDisposable
 
     public SourceState State => _state;
 
+    public int Width => _settings.Width;
+
+    public int Height => _settings.Height;
+
     /// <summary>Frames read from the process since start.</summary>
     public long FramesRead => Interlocked.Read(ref _read);
 
