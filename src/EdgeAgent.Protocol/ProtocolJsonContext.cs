@@ -10,4 +10,5 @@ namespace EdgeAgent.Protocol;
     AllowTrailingCommas = true,
     RespectRequiredConstructorParameters = true)]
 [JsonSerializable(typeof(ModelDescriptor))]
+[JsonSerializable(typeof(UpdateManifest))]
 public sealed partial class ProtocolJsonContext : JsonSerializerContext;
