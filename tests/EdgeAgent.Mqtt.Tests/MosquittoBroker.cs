@@ -49,18 +49,25 @@ public sealed partial class MosquittoBroker : IDisposable
 
     /// <summary>
     /// Starts a broker. <paramref name="global"/> lines go before the listener, <paramref name="listener"/> lines after it;
-    /// <paramref name="prepare"/> may write files (certificates, password file) into the directory first.
+    /// <paramref name="prepare"/> may write files (certificates, password file) into the directory first; "{dir}" in
+    /// the lines names that directory.
     /// </summary>
-    public static async Task<MosquittoBroker> StartAsync(string global = "", string listener = "", Action<string>? prepare = null)
+    public static async Task<MosquittoBroker> StartAsync(string global = "", string listener = "", Func<string, Task>? prepare = null)
     {
         var directory = System.IO.Directory.CreateTempSubdirectory("mosquitto-").FullName;
-        prepare?.Invoke(directory);
+        if (prepare is not null)
+        {
+            await prepare(directory);
+        }
+
+        global = global.Replace("{dir}", directory, StringComparison.Ordinal);
+        listener = listener.Replace("{dir}", directory, StringComparison.Ordinal);
         var port = FreeLoopbackPort();
         var configuration = string.Join('\n',
         [
             // Started as root, mosquitto would drop to its own user, which cannot read this directory.
             $"user {Environment.UserName}",
-            "allow_anonymous true",
+            global.Contains("allow_anonymous", StringComparison.Ordinal) ? string.Empty : "allow_anonymous true",
             "persistence true",
             $"persistence_location {directory}/",
             "max_queued_messages 0",
