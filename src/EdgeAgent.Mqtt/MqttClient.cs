@@ -12,7 +12,7 @@ namespace EdgeAgent.Mqtt;
 /// reconnects with capped exponential backoff and jitter for ever, and runs libmosquitto's callbacks, which only copy
 /// what they get into bounded channels. Two dispatch tasks complete publishes and run subscription handlers.
 /// </summary>
-public sealed partial class MqttClient : IAsyncDisposable
+public sealed partial class MqttClient : IAsyncDisposable, IMqttPublisher
 {
     private static readonly TimeSpan s_stopTimeout = TimeSpan.FromSeconds(15);
 
