@@ -24,15 +24,22 @@ public sealed class AllocationTests
                 await client.PublishAsync("alloc/results/cam0", payload, MqttQos.AtLeastOnce);
             }
 
-            var before = GC.GetTotalAllocatedBytes(precise: true);
-            for (var i = 0; i < 5_000; i++)
+            // The counter is process-wide: the quietest of several windows is the client's own figure.
+            var quietest = long.MaxValue;
+            for (var window = 0; window < 5; window++)
             {
-                await client.PublishAsync("alloc/results/cam0", payload, MqttQos.AtLeastOnce);
+                var before = GC.GetTotalAllocatedBytes(precise: true);
+                for (var i = 0; i < 2_000; i++)
+                {
+                    await client.PublishAsync("alloc/results/cam0", payload, MqttQos.AtLeastOnce);
+                }
+
+                quietest = Math.Min(quietest, GC.GetTotalAllocatedBytes(precise: true) - before);
             }
 
-            return GC.GetTotalAllocatedBytes(precise: true) - before;
+            return quietest;
         }).WaitAsync(TestClients.Timeout);
 
-        Assert.True(allocated / 5_000 < 16, $"{allocated} bytes for 5,000 publishes ({allocated / 5_000.0:0.0} per publish)");
+        Assert.True(allocated / 2_000 < 16, $"{allocated} bytes for 2,000 publishes ({allocated / 2_000.0:0.0} per publish)");
     }
 }
