@@ -1,3 +1,4 @@
+using EdgeAgent.Testing;
 namespace EdgeAgent.Mqtt.Tests;
 
 public sealed class AclTests : IAsyncLifetime

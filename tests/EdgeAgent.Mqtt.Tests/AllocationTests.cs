@@ -1,3 +1,4 @@
+using EdgeAgent.Testing;
 namespace EdgeAgent.Mqtt.Tests;
 
 [CollectionDefinition(Name, DisableParallelization = true)]

@@ -1,3 +1,4 @@
+using EdgeAgent.Testing;
 namespace EdgeAgent.Mqtt.Tests;
 
 /// <summary>One plain broker shared by the tests that need nothing special of it.</summary>

@@ -1,3 +1,4 @@
+using EdgeAgent.Testing;
 using System.Collections.Concurrent;
 
 namespace EdgeAgent.Mqtt.Tests;

@@ -48,7 +48,7 @@ public sealed class ProvidersCommandTests
         using var report = JsonDocument.Parse(providers.StandardOutput);
         Assert.Equal("1.23.2", report.RootElement.GetProperty("version").GetString());
         Assert.Equal(23, report.RootElement.GetProperty("library_api_version").GetInt32());
-        Assert.Equal(library, report.RootElement.GetProperty("library").GetString());
+        Assert.EndsWith(Path.Combine(".ort", "1.23.2"), Path.GetDirectoryName(Path.GetDirectoryName(report.RootElement.GetProperty("library").GetString())), StringComparison.Ordinal);
         Assert.Equal(0, bench.ExitCode);
         using var benchReport = JsonDocument.Parse(bench.StandardOutput);
         Assert.Equal("1.23.2", benchReport.RootElement.GetProperty("onnx_runtime").GetString());

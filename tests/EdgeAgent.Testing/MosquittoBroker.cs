@@ -5,7 +5,7 @@ using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Text;
 
-namespace EdgeAgent.Mqtt.Tests;
+namespace EdgeAgent.Testing;
 
 /// <summary>
 /// A real mosquitto on a free loopback port, with its configuration, persistence and log under a temp directory.

@@ -1,0 +1,619 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+using EdgeAgent.Mqtt;
+using Microsoft.Extensions.Logging;
+using Microsoft.Win32.SafeHandles;
+
+namespace EdgeAgent.Outbox;
+
+/// <summary>
+/// Results and events on disk before they are published (CONTRACT.md section 6). A record is accepted once written
+/// to its segment file (it survives SIGKILL); fsync per batch bounds what a power cut can take. One loop publishes
+/// in order and removes what the broker acknowledged; after a restart, everything unacknowledged is sent again.
+/// Full: the oldest records go, counted. A torn tail is cut at start, counted. seq rises by one per key and is
+/// never reused: seq.json is saved before any segment is deleted, and records still on disk are counted at start.
+/// </summary>
+public sealed class DurableOutbox : IAsyncDisposable
+{
+    private const string CursorFile = "cursor.json";
+
+    private readonly OutboxSettings _settings;
+    private readonly IOutboxObserver _observer;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly Lock _gate = new();
+    private readonly List<Segment> _segments = [];
+    private readonly Dictionary<string, long> _next = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _available = new(0);
+    private readonly List<(byte[] Utf8, string Text)> _topics = [];
+    private byte[] _encoded = new byte[64 * 1024];
+    private FileStream? _writer;
+    private Segment? _writeSegment;
+    private ITimer? _fsyncTimer;
+    private int _unsynced;
+    private Segment? _readSegment;
+    private long _readOffset;
+    private long _cursorSegment;
+    private long _cursorOffset;
+    private int _acknowledgedSinceCursor;
+    private long _dropped;
+    private long _corrupt;
+    private long _writeFailures;
+    private long _refused;
+    private bool _writeFailedSinceRoll;
+
+    public DurableOutbox(OutboxSettings settings, IOutboxObserver observer, ILogger logger, TimeProvider time)
+    {
+        _settings = settings;
+        _observer = observer;
+        _logger = logger;
+        _time = time;
+    }
+
+    /// <summary>Records waiting for the broker's acknowledgement.</summary>
+    public long Depth
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _segments.Sum(s => (long)s.Pending);
+            }
+        }
+    }
+
+    public long Bytes
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return TotalBytes();
+            }
+        }
+    }
+
+    /// <summary>Records given up because the outbox was full.</summary>
+    public long Dropped => Interlocked.Read(ref _dropped);
+
+    /// <summary>Torn or corrupt records cut at start.</summary>
+    public long Corrupt => Interlocked.Read(ref _corrupt);
+
+    /// <summary>Records that could not be written (a full disk); nothing queued before them was lost.</summary>
+    public long WriteFailures => Interlocked.Read(ref _writeFailures);
+
+    /// <summary>Records the broker refused (too large for it, say); they are not sent again.</summary>
+    public long Refused => Interlocked.Read(ref _refused);
+
+    /// <summary>Finds what earlier runs left, cuts torn tails, restores seq, and starts a new segment for writing.</summary>
+    public void Open()
+    {
+        Directory.CreateDirectory(_settings.Directory);
+        var saved = SequenceStore.Load(_settings.SequenceFile);
+        foreach (var (key, value) in saved)
+        {
+            _next[key] = value;
+        }
+
+        (_cursorSegment, _cursorOffset) = LoadCursor();
+        foreach (var path in Directory.GetFiles(_settings.Directory, "*.seg").Order(StringComparer.Ordinal))
+        {
+            if (!Segment.TryParseId(path, out var id))
+            {
+                continue;
+            }
+
+            if (id < _cursorSegment)
+            {
+                File.Delete(path);
+                continue;
+            }
+
+            var segment = new Segment(id, path) { Sealed = true };
+            Scan(segment, id == _cursorSegment ? _cursorOffset : 0);
+            if (segment.Pending == 0)
+            {
+                File.Delete(path);
+                continue;
+            }
+
+            _segments.Add(segment);
+        }
+
+        _readSegment = _segments.FirstOrDefault();
+        _readOffset = _readSegment is not null && _readSegment.Id == _cursorSegment ? _cursorOffset : 0;
+        StartSegment(_segments.Count > 0 ? _segments[^1].Id + 1 : Math.Max(_cursorSegment, 1));
+        _readSegment ??= _writeSegment;
+        _fsyncTimer = _time.CreateTimer(_ => SyncFromTimer(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        var next = string.Join(", ", _next.Select(p => $"{p.Key}={p.Value}"));
+        Log.Opened(_logger, _settings.Directory, Depth, next);
+    }
+
+    /// <summary>The next seq of <paramref name="key"/> (a stream, or "events"): one more than the last, from 1.</summary>
+    public long NextSeq(string key)
+    {
+        lock (_gate)
+        {
+            var next = _next.TryGetValue(key, out var value) ? value : 1;
+            _next[key] = next + 1;
+            return next;
+        }
+    }
+
+    /// <summary>Appends one record. False when it could not be written (a full disk): counted and reported, the rest kept.</summary>
+    public bool Enqueue(string key, long seq, string topic, int qos, ReadOnlySpan<byte> payload)
+    {
+        var size = OutboxRecord.HeaderBytes + OutboxRecord.BodyBytes(key, topic, payload.Length);
+        if (size - OutboxRecord.HeaderBytes > OutboxRecord.MaxBodyBytes)
+        {
+            throw new ArgumentException($"a {payload.Length}-byte payload for {topic} is larger than the outbox takes", nameof(payload));
+        }
+
+        lock (_gate)
+        {
+            if (_encoded.Length < size)
+            {
+                _encoded = new byte[Math.Max(size, _encoded.Length * 2)];
+            }
+
+            OutboxRecord.Encode(_encoded.AsSpan(0, size), key, seq, topic, qos, payload);
+            if (_writeSegment!.Records > 0 && _writeSegment.Length + size > _settings.SegmentBytes)
+            {
+                Roll();
+            }
+
+            try
+            {
+                _writer!.Write(_encoded, 0, size);
+                _writer.Flush();
+            }
+            catch (IOException ex)
+            {
+                // Cut the partial record so the segment stays readable; what was queued before it is untouched.
+                TryTruncate(_writer!, _writeSegment.Length);
+                Interlocked.Increment(ref _writeFailures);
+                _writeFailedSinceRoll = true;
+                Log.WriteFailed(_logger, ex.Message);
+                _observer.DiskFull(ex.Message);
+                return false;
+            }
+
+            _writeSegment.Length += size;
+            _writeSegment.Records++;
+            if (++_unsynced >= _settings.FsyncBatchRecords)
+            {
+                Sync();
+            }
+            else if (_unsynced == 1)
+            {
+                _fsyncTimer!.Change(_settings.FsyncInterval, Timeout.InfiniteTimeSpan);
+            }
+
+            EnforceMaxBytes();
+        }
+
+        if (_available.CurrentCount == 0)
+        {
+            _available.Release();
+        }
+
+        return true;
+    }
+
+    /// <summary>Publishes in order, keeping up to the window in flight, until cancelled (then throws <see cref="OperationCanceledException"/>).</summary>
+    public async Task PublishAsync(IMqttPublisher publisher, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(publisher);
+        var inFlight = new Queue<InFlight>();
+        SafeFileHandle? handle = null;
+        Segment? handleSegment = null;
+        try
+        {
+            while (true)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (inFlight.Count < _settings.PublishWindow && TryRead(ref handle, ref handleSegment) is { } record)
+                {
+                    var payload = record.Buffer.AsMemory(record.PayloadOffset, record.PayloadLength);
+#pragma warning disable CA2012 // Kept in order and awaited exactly once, in Complete, so acknowledgements overlap.
+                    inFlight.Enqueue(record with { Ack = publisher.PublishAsync(record.Topic, payload, (MqttQos)record.Qos, retain: false, cancellationToken) });
+#pragma warning restore CA2012
+                    continue;
+                }
+
+                if (inFlight.TryDequeue(out var oldest))
+                {
+                    await Complete(oldest).ConfigureAwait(false);
+                    continue;
+                }
+
+                // Idle: let go of the segment, so that a deleted one gives its space back at once.
+                handle?.Dispose();
+                (handle, handleSegment) = (null, null);
+                await _available.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            handle?.Dispose();
+            foreach (var pending in inFlight)
+            {
+                ArrayPool<byte>.Shared.Return(pending.Buffer);
+            }
+        }
+    }
+
+    /// <summary>Syncs, saves seq and the acknowledged position, and closes the segment.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_fsyncTimer is not null)
+        {
+            await _fsyncTimer.DisposeAsync().ConfigureAwait(false);
+        }
+
+        lock (_gate)
+        {
+            if (_writer is not null)
+            {
+                Sync();
+                _writer.Dispose();
+                _writer = null;
+            }
+
+            try
+            {
+                SequenceStore.Save(_settings.SequenceFile, _next);
+            }
+            catch (IOException ex)
+            {
+                Log.WriteFailed(_logger, $"{_settings.SequenceFile} could not be saved: {ex.Message}");
+            }
+
+            SaveCursor();
+        }
+
+        _available.Dispose();
+    }
+
+    private async ValueTask Complete(InFlight record)
+    {
+        try
+        {
+            await record.Ack.ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            Interlocked.Increment(ref _refused);
+            Log.Refused(_logger, record.Topic, ex.Message);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(record.Buffer);
+        }
+
+        Acknowledge(record.Segment, record.End);
+    }
+
+    private InFlight? TryRead(ref SafeFileHandle? handle, ref Segment? handleSegment)
+    {
+        Segment segment;
+        long offset;
+        lock (_gate)
+        {
+            while (_readSegment is { } current && _readOffset >= current.Length && current.Sealed)
+            {
+                var next = _segments.IndexOf(current) + 1;
+                if (next <= 0 || next >= _segments.Count)
+                {
+                    break;
+                }
+
+                _readSegment = _segments[next];
+                _readOffset = 0;
+            }
+
+            if (_readSegment is null || _readOffset >= _readSegment.Length)
+            {
+                return null;
+            }
+
+            segment = _readSegment;
+            offset = _readOffset;
+        }
+
+        if (handleSegment != segment)
+        {
+            handle?.Dispose();
+            handle = File.OpenHandle(segment.Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            handleSegment = segment;
+        }
+
+        Span<byte> header = stackalloc byte[OutboxRecord.HeaderBytes];
+        RandomAccess.Read(handle!, header, offset);
+        var bodyLength = OutboxRecord.BodyLength(header);
+        var buffer = ArrayPool<byte>.Shared.Rent(bodyLength);
+        var body = buffer.AsSpan(0, bodyLength);
+        RandomAccess.Read(handle!, body, offset + OutboxRecord.HeaderBytes);
+        var end = offset + OutboxRecord.HeaderBytes + bodyLength;
+        lock (_gate)
+        {
+            if (_readSegment == segment && _readOffset == offset)
+            {
+                _readOffset = end;
+            }
+        }
+
+        var payloadOffset = OutboxRecord.PayloadOffset(body);
+        return new InFlight(default, buffer, payloadOffset, bodyLength - payloadOffset, TopicText(OutboxRecord.Topic(body)), OutboxRecord.Qos(body), segment, end);
+    }
+
+    private void Acknowledge(Segment segment, long end)
+    {
+        lock (_gate)
+        {
+            if (!_segments.Contains(segment) && segment != _writeSegment)
+            {
+                return;
+            }
+
+            segment.Acknowledged++;
+            (_cursorSegment, _cursorOffset) = (segment.Id, end);
+            if (++_acknowledgedSinceCursor >= 256)
+            {
+                SaveCursor();
+            }
+
+            // A fully acknowledged write segment is closed early when space is short, so it can be given back now.
+            if (segment == _writeSegment && segment.Pending == 0 && (_writeFailedSinceRoll || segment.Length >= _settings.SegmentBytes / 4))
+            {
+                try
+                {
+                    Roll();
+                }
+                catch (IOException ex)
+                {
+                    Log.WriteFailed(_logger, ex.Message);
+                }
+            }
+
+            ReleaseAcknowledged();
+        }
+    }
+
+    private void ReleaseAcknowledged()
+    {
+        while (_segments.Count > 1 && _segments[0].Sealed && _segments[0].Pending == 0)
+        {
+            var oldest = _segments[0];
+            if (oldest == _readSegment)
+            {
+                if (_readOffset < oldest.Length)
+                {
+                    return;
+                }
+
+                _readSegment = _segments[1];
+                _readOffset = 0;
+            }
+
+            Delete(oldest);
+        }
+    }
+
+    private void EnforceMaxBytes()
+    {
+        while (TotalBytes() > _settings.MaxBytes && _segments.Count > 1 && _segments[0].Sealed)
+        {
+            var oldest = _segments[0];
+            var lost = oldest.Pending;
+            if (_readSegment == oldest)
+            {
+                _readSegment = _segments[1];
+                _readOffset = 0;
+            }
+
+            Delete(oldest);
+            if (lost > 0)
+            {
+                Interlocked.Add(ref _dropped, lost);
+                var reason = $"Outbox:MaxBytes is {_settings.MaxBytes} bytes";
+                Log.Dropped(_logger, lost, reason);
+                _observer.RecordsDropped(lost, reason);
+            }
+        }
+    }
+
+    private long TotalBytes()
+    {
+        long total = 0;
+        foreach (var segment in _segments)
+        {
+            total += segment.Length;
+        }
+
+        return total;
+    }
+
+    private void Delete(Segment segment)
+    {
+        // Saved first, so that no seq in the deleted records can be handed out again after a crash. On a full disk
+        // the segment still goes (it is what frees space); only a crash before the next save could then reuse a seq.
+        try
+        {
+            SequenceStore.Save(_settings.SequenceFile, _next);
+        }
+        catch (IOException ex)
+        {
+            Log.WriteFailed(_logger, $"{_settings.SequenceFile} could not be saved: {ex.Message}");
+        }
+
+        _segments.Remove(segment);
+        File.Delete(segment.Path);
+    }
+
+    private void Roll()
+    {
+        _writeFailedSinceRoll = false;
+        Sync();
+        _writeSegment!.Sealed = true;
+        _writer!.Dispose();
+        StartSegment(_writeSegment.Id + 1);
+    }
+
+    private void StartSegment(long id)
+    {
+        var path = Path.Combine(_settings.Directory, Segment.FileName(id));
+        _writer = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read | FileShare.Delete, 1, FileOptions.None);
+        _writeSegment = new Segment(id, path);
+        _segments.Add(_writeSegment);
+        Interop.Libc.FsyncDirectory(_settings.Directory);
+    }
+
+    private void Sync()
+    {
+        if (_unsynced > 0)
+        {
+            _writer!.Flush(flushToDisk: true);
+            _unsynced = 0;
+        }
+    }
+
+    private void SyncFromTimer()
+    {
+        lock (_gate)
+        {
+            if (_writer is not null)
+            {
+                try
+                {
+                    Sync();
+                }
+                catch (IOException ex)
+                {
+                    Log.WriteFailed(_logger, ex.Message);
+                }
+            }
+        }
+    }
+
+    /// <summary>Counts the whole records of a segment and cuts anything after the last one that checks out.</summary>
+    private void Scan(Segment segment, long acknowledgedUpTo)
+    {
+        using var handle = File.OpenHandle(segment.Path, FileMode.Open, FileAccess.ReadWrite);
+        var length = RandomAccess.GetLength(handle);
+        Span<byte> header = stackalloc byte[OutboxRecord.HeaderBytes];
+        var body = new byte[64 * 1024];
+        long offset = 0;
+        while (offset + OutboxRecord.HeaderBytes <= length)
+        {
+            RandomAccess.Read(handle, header, offset);
+            var bodyLength = OutboxRecord.BodyLength(header);
+            if (bodyLength < 0 || offset + OutboxRecord.HeaderBytes + bodyLength > length)
+            {
+                break;
+            }
+
+            if (body.Length < bodyLength)
+            {
+                body = new byte[bodyLength];
+            }
+
+            RandomAccess.Read(handle, body.AsSpan(0, bodyLength), offset + OutboxRecord.HeaderBytes);
+            if (!OutboxRecord.Verify(header, body.AsSpan(0, bodyLength)))
+            {
+                break;
+            }
+
+            var key = Encoding.UTF8.GetString(OutboxRecord.Key(body));
+            var seq = OutboxRecord.Seq(body);
+            _next[key] = Math.Max(_next.TryGetValue(key, out var next) ? next : 1, seq + 1);
+            offset += OutboxRecord.HeaderBytes + bodyLength;
+            segment.Records++;
+            if (offset <= acknowledgedUpTo)
+            {
+                segment.Acknowledged++;
+            }
+        }
+
+        if (offset < length)
+        {
+            RandomAccess.SetLength(handle, offset);
+            RandomAccess.FlushToDisk(handle);
+            Interlocked.Increment(ref _corrupt);
+            Log.Corrupt(_logger, segment.Path, length - offset);
+            _observer.CorruptionFound(segment.Path, length - offset);
+        }
+
+        segment.Length = offset;
+    }
+
+    private string TopicText(ReadOnlySpan<byte> utf8)
+    {
+        foreach (var (bytes, text) in _topics)
+        {
+            if (utf8.SequenceEqual(bytes))
+            {
+                return text;
+            }
+        }
+
+        var topic = Encoding.UTF8.GetString(utf8);
+        if (_topics.Count < 1024)
+        {
+            _topics.Add((utf8.ToArray(), topic));
+        }
+
+        return topic;
+    }
+
+    private (long Segment, long Offset) LoadCursor()
+    {
+        var path = Path.Combine(_settings.Directory, CursorFile);
+        if (!File.Exists(path))
+        {
+            return (0, 0);
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(File.ReadAllBytes(path));
+            return (document.RootElement.GetProperty("segment").GetInt64(), document.RootElement.GetProperty("offset").GetInt64());
+        }
+        catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            // Without the cursor, everything still on disk is sent again: duplicates, recognisable by seq, not losses.
+            return (0, 0);
+        }
+    }
+
+    private void SaveCursor()
+    {
+        _acknowledgedSinceCursor = 0;
+        var path = Path.Combine(_settings.Directory, CursorFile);
+        try
+        {
+            File.WriteAllText(path + ".tmp", $"{{\"segment\":{_cursorSegment},\"offset\":{_cursorOffset}}}");
+            File.Move(path + ".tmp", path, overwrite: true);
+        }
+        catch (IOException ex)
+        {
+            // An old cursor only means records sent again after a restart: duplicates, recognisable by seq.
+            Log.WriteFailed(_logger, $"{path} could not be saved: {ex.Message}");
+        }
+    }
+
+    private static void TryTruncate(FileStream stream, long length)
+    {
+        try
+        {
+            stream.SetLength(length);
+            stream.Position = length;
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private readonly record struct InFlight(ValueTask Ack, byte[] Buffer, int PayloadOffset, int PayloadLength, string Topic, int Qos, Segment Segment, long End);
+}
