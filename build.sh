@@ -3,6 +3,8 @@
 #   ./build.sh run [ARGS...]   set up, build, run edge-agent with ARGS
 #   ./build.sh test            set up, build, run every test
 #   ./build.sh bench           set up, build, run the benchmarks and print their tables
+#   ./build.sh publish RID     framework-dependent build for linux-arm64 or linux-x64 in dist/RID/
+#   ./build.sh deb ARCH        dist/edge-agent_VERSION_ARCH.deb for arm64 or amd64
 # Set-up is idempotent and quiet when nothing is missing; a second run makes no network call.
 set -euo pipefail
 
@@ -12,7 +14,8 @@ SHARED_MODELS="${EDGEAGENT_SHARED_MODELS:-$ROOT/../shared/models}"
 CONFIGURATION=Release
 
 # Debian packages the build, the tests and the benchmarks use.
-DEBIAN_PACKAGES=(ffmpeg mosquitto mosquitto-clients libmosquitto1 openssl python3-onnx python3-numpy nodejs)
+DEBIAN_PACKAGES=(ffmpeg mosquitto mosquitto-clients libmosquitto1 openssl python3-onnx python3-numpy nodejs
+  systemd init-system-helpers passwd lintian)
 
 # The pinned ONNX Runtime (../shared/reference/onnxruntime-c-api.md, sections 1.1, 1.2 and 1.4).
 ORT_VERSION=1.30.0
@@ -129,6 +132,83 @@ PY
   return $status
 }
 
+# The version of every assembly and of the package (Directory.Build.props).
+product_version() {
+  sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' "$ROOT/Directory.Build.props" | head -n 1
+}
+
+# publish RID: dist/RID/, a framework-dependent build without an apphost (`dotnet EdgeAgent.dll`) and that
+# architecture's pinned libonnxruntime.so.1. Intermediate files go to artifacts/publish/RID, apart from bin/ and
+# obj/ of the everyday build.
+publish() {
+  local rid=${1:-}
+  case "$rid" in
+    linux-arm64|linux-x64) ;;
+    *) say "publish needs linux-arm64 or linux-x64, not '${rid}'"; exit 2 ;;
+  esac
+  local out="$ROOT/dist/$rid" library="$ORT_DIR/$ORT_VERSION/$rid/libonnxruntime.so.1"
+  rm -rf "$out"
+  dotnet publish "$ROOT/src/EdgeAgent/EdgeAgent.csproj" -c "$CONFIGURATION" -nologo -v:q -clp:ErrorsOnly \
+    --artifacts-path "$ROOT/artifacts/publish/$rid" -o "$out" -p:UseAppHost=false -p:OrtHostArch="$rid" >&2
+  # Windows-only assets (System.Diagnostics.EventLog's) that a portable publish carries and Linux never loads.
+  rm -rf "$out"/runtimes/win*
+  rmdir --ignore-fail-on-non-empty "$out/runtimes" 2>/dev/null || true
+  cp "$library" "$out/libonnxruntime.so.1"
+  cmp -s "$library" "$out/libonnxruntime.so.1" || die "the $rid ONNX Runtime library did not reach $out"
+  [ ! -e "$out/EdgeAgent" ] || die "publish left an apphost in $out"
+  say "published $rid to $out"
+}
+
+# deb ARCH: dist/edge-agent_VERSION_ARCH.deb (CONTRACT.md section 3), built with dpkg-deb as root:root.
+deb() {
+  local arch=${1:-} rid
+  case "$arch" in
+    arm64) rid=linux-arm64 ;;
+    amd64) rid=linux-x64 ;;
+    *) say "deb needs arm64 or amd64, not '${arch}'"; exit 2 ;;
+  esac
+  publish "$rid"
+  local version stage package model
+  version=$(product_version)
+  stage="$ROOT/dist/deb-$arch"
+  package="$ROOT/dist/edge-agent_${version}_${arch}.deb"
+  rm -rf "$stage" "$package"
+  install -d -m 0755 "$stage/DEBIAN" "$stage/usr/bin" "$stage/usr/lib/edge-agent" "$stage/lib/systemd/system" \
+    "$stage/usr/share/edge-agent/models" "$stage/usr/share/doc/edge-agent/examples" "$stage/etc/edge-agent/trusted-keys"
+  cp -R "$ROOT/dist/$rid/." "$stage/usr/lib/edge-agent/"
+  find "$stage/usr/lib/edge-agent" -type d -exec chmod 0755 {} + -o -type f -exec chmod 0644 {} +
+  install -m 0755 "$ROOT/deploy/edge-agent.sh" "$stage/usr/bin/edge-agent"
+  install -m 0644 "$ROOT/systemd/edge-agent.service" "$stage/lib/systemd/system/edge-agent.service"
+  for model in "$ROOT"/models/*/[0-9]*/; do
+    model=${model%/}
+    install -d -m 0755 "$stage/usr/share/edge-agent/models/$(basename "$(dirname "$model")")/$(basename "$model")"
+    install -m 0644 "$model"/* "$stage/usr/share/edge-agent/models/$(basename "$(dirname "$model")")/$(basename "$model")/"
+  done
+  install -m 0644 "$ROOT/models/demo-camera.lavfi" "$stage/usr/share/edge-agent/demo-camera.lavfi"
+  install -m 0644 "$ROOT/deploy/edge-agent.json" "$stage/etc/edge-agent/edge-agent.json"
+  install -m 0644 "$ROOT/deploy/trusted-keys/README" "$stage/etc/edge-agent/trusted-keys/README"
+  install -m 0644 "$ROOT/README.md" "$ROOT/deploy/debian/copyright" "$stage/usr/share/doc/edge-agent/"
+  install -m 0644 "$ROOT/deploy/edge-agent.jetson.json" "$stage/usr/share/doc/edge-agent/examples/edge-agent.jetson.json"
+  install -m 0644 "$ROOT/systemd/edge-agent-jetson.conf" "$stage/usr/share/doc/edge-agent/examples/jetson.conf"
+  # A changelog dated by the last commit rather than the build time.
+  local date
+  date=$(git -C "$ROOT" log -1 --format=%cD 2>/dev/null || date -R)
+  printf 'edge-agent (%s) unstable; urgency=medium\n\n  * Built from %s.\n\n -- edge-agent maintainers <maintainers@edge-agent.invalid>  %s\n' \
+    "$version" "$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo 'a working tree')" "$date" \
+    | gzip -9n > "$stage/usr/share/doc/edge-agent/changelog.gz"
+  chmod 0644 "$stage/usr/share/doc/edge-agent/changelog.gz"
+  install -D -m 0644 "$ROOT/deploy/debian/lintian-overrides" "$stage/usr/share/lintian/overrides/edge-agent"
+  install -m 0755 "$ROOT/deploy/debian/postinst" "$ROOT/deploy/debian/prerm" "$ROOT/deploy/debian/postrm" "$stage/DEBIAN/"
+  printf '/etc/edge-agent/edge-agent.json\n/etc/edge-agent/trusted-keys/README\n' > "$stage/DEBIAN/conffiles"
+  sed -e "s/@VERSION@/$version/" -e "s/@ARCH@/$arch/" \
+      -e "s/@SIZE@/$(du -sk --exclude=DEBIAN "$stage" | cut -f1)/" "$ROOT/deploy/debian/control.in" > "$stage/DEBIAN/control"
+  (cd "$stage" && find . -path ./DEBIAN -prune -o -type f -printf '%P\0' | LC_ALL=C sort -z | xargs -0 md5sum) > "$stage/DEBIAN/md5sums"
+  chmod 0644 "$stage/DEBIAN/control" "$stage/DEBIAN/conffiles" "$stage/DEBIAN/md5sums"
+  SOURCE_DATE_EPOCH=$(git -C "$ROOT" log -1 --format=%ct 2>/dev/null || date +%s) \
+    dpkg-deb --root-owner-group -Zxz --build "$stage" "$package" >/dev/null
+  say "built $package ($(du -k "$package" | cut -f1) KiB)"
+}
+
 main() {
   local verb=${1:-}
   [ $# -gt 0 ] && shift
@@ -149,8 +229,16 @@ main() {
       dotnet "$ROOT/tests/EdgeAgent.Benchmarks/bin/$CONFIGURATION/net10.0/EdgeAgent.Benchmarks.dll" \
         --models "$SHARED_MODELS" --ort-node "$ORT_DIR/$ORT_VERSION/node_modules" "$@"
       ;;
+    publish)
+      setup
+      publish "$@"
+      ;;
+    deb)
+      setup
+      deb "$@"
+      ;;
     *)
-      sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//' >&2
+      sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//' >&2
       exit 2
       ;;
   esac
