@@ -23,6 +23,10 @@ public sealed class StreamPipeline(
     private long _published;
     private long _failed;
     private long _throttled;
+    private readonly double[] _latencies = new double[512];
+    private readonly Lock _latencyGate = new();
+    private int _latencyNext;
+    private int _latencyCount;
 
     public string Stream => stream;
 
@@ -33,6 +37,22 @@ public sealed class StreamPipeline(
     public long Failed => Interlocked.Read(ref _failed);
 
     public long Throttled => Interlocked.Read(ref _throttled);
+
+    /// <summary>The most recent per-frame times (pre + infer + post, ms), at most 512, and clears them.</summary>
+    public double[] TakeLatencies()
+    {
+        lock (_latencyGate)
+        {
+            var taken = new double[_latencyCount];
+            for (var i = 0; i < taken.Length; i++)
+            {
+                taken[i] = _latencies[(_latencyNext - 1 - i + _latencies.Length) % _latencies.Length];
+            }
+
+            _latencyCount = 0;
+            return taken;
+        }
+    }
 
     /// <summary>Runs until <paramref name="stopping"/> fires or the source's channel ends.</summary>
     public async Task RunAsync(CancellationToken stopping)
@@ -69,6 +89,13 @@ public sealed class StreamPipeline(
                 }
 
                 Interlocked.Increment(ref _inferred);
+                lock (_latencyGate)
+                {
+                    _latencies[_latencyNext] = result.TotalMs;
+                    _latencyNext = (_latencyNext + 1) % _latencies.Length;
+                    _latencyCount = Math.Min(_latencyCount + 1, _latencies.Length);
+                }
+
                 if (!policy.ShouldPublish(result))
                 {
                     continue;

@@ -1,0 +1,81 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text.Json;
+using EdgeAgent.Outbox;
+using EdgeAgent.Sources;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeAgent.Daemon;
+
+/// <summary>
+/// The <c>events</c> topic: each event gets the next "events" seq and goes through the outbox (so it survives a
+/// restart), and is logged with its EA_EVENT field. Also knows which streams are degraded, for the status.
+/// </summary>
+internal sealed class AgentEvents(string device, string topic, ILogger logger, TimeProvider time) : ISourceObserver, IOutboxObserver
+{
+    private readonly ConcurrentDictionary<string, string> _degraded = new(StringComparer.Ordinal);
+    private DurableOutbox? _outbox;
+
+    /// <summary>Streams whose source is lost, with the reason.</summary>
+    public IReadOnlyDictionary<string, string> Degraded => _degraded;
+
+    /// <summary>Raised when a stream becomes degraded or recovers.</summary>
+    public event Action? StateChanged;
+
+    public void Attach(DurableOutbox outbox) => _outbox = outbox;
+
+    public void SourceLost(string stream, string reason)
+    {
+        _degraded[stream] = reason;
+        Publish("source_lost", reason, stream);
+        StateChanged?.Invoke();
+    }
+
+    public void SourceRestored(string stream, TimeSpan downtime)
+    {
+        _degraded.TryRemove(stream, out _);
+        Publish("source_restored", $"frames again after {downtime.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture)} s", stream);
+        StateChanged?.Invoke();
+    }
+
+    public void RecordsDropped(long records, string reason) => Publish("outbox_full", $"{records} oldest record(s) dropped: {reason}", null);
+
+    public void CorruptionFound(string segment, long bytes) => Publish("outbox_corrupt", $"{bytes} byte(s) of a torn or corrupt record cut from {segment}", null);
+
+    public void DiskFull(string reason) => Publish("disk_full", reason, null);
+
+    /// <summary>Queues one event; the outbox's own trouble is only logged when the outbox cannot take it.</summary>
+    public void Publish(string name, string reason, string? stream)
+    {
+        using (logger.BeginScope(new Dictionary<string, object?> { ["EA_EVENT"] = name, ["EA_STREAM"] = stream }))
+        {
+            Log.Event(logger, name, stream ?? "-", reason);
+        }
+
+        var outbox = _outbox;
+        if (outbox is null || name == "disk_full")
+        {
+            return;
+        }
+
+        var seq = outbox.NextSeq("events");
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteNumber("seq", seq);
+            json.WriteString("event", name);
+            json.WriteString("reason", reason);
+            json.WriteString("device", device);
+            if (stream is not null)
+            {
+                json.WriteString("stream", stream);
+            }
+
+            json.WriteString("ts", time.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
+            json.WriteEndObject();
+        }
+
+        outbox.Enqueue("events", seq, topic, 1, buffer.ToArray());
+    }
+}
