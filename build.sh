@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # edge-agent's one entry point: set-up, build, run, test, bench.
-#   ./build.sh run [ARGS...]   set up, build, run edge-agent with ARGS
+#   ./build.sh run [ARGS...]   set up, build, run edge-agent with ARGS (none: the demo, with a local mosquitto)
 #   ./build.sh test            set up, build, run every test
 #   ./build.sh bench           set up, build, run the benchmarks and print their tables
 #   ./build.sh publish RID     framework-dependent build for linux-arm64 or linux-x64 in dist/RID/
@@ -209,6 +209,27 @@ deb() {
   say "built $package ($(du -k "$package" | cut -f1) KiB)"
 }
 
+# The demo: the project's int8 classifier on a camera cycling through ffmpeg's test patterns (models/README.md),
+# publishing to a local mosquitto on 1883, started here if nothing listens there and stopped with the agent.
+run_demo() {
+  local broker=""
+  mkdir -p "$ROOT/.demo"
+  if ! (exec 3<>/dev/tcp/127.0.0.1/1883) 2>/dev/null; then
+    mosquitto -p 1883 >"$ROOT/.demo/mosquitto.log" 2>&1 &
+    broker=$!
+    say "started mosquitto on 1883 (pid $broker; log .demo/mosquitto.log)"
+  fi
+  say "results: mosquitto_sub -h localhost -t 'edge/$(hostname)/results/#' -v"
+  local status=0
+  (cd "$ROOT" && EDGEAGENT__Streams__0__Source__Url="lavfi:$(cat "$ROOT/models/demo-camera.lavfi")" \
+    dotnet "$ROOT/src/EdgeAgent/bin/$CONFIGURATION/net10.0/EdgeAgent.dll" run --config "$ROOT/demo/edge-agent.json") || status=$?
+  if [ -n "$broker" ]; then
+    kill "$broker" 2>/dev/null || true
+    wait "$broker" 2>/dev/null || true
+  fi
+  return $status
+}
+
 main() {
   local verb=${1:-}
   [ $# -gt 0 ] && shift
@@ -216,7 +237,10 @@ main() {
     run)
       setup
       build
-      exec dotnet "$ROOT/src/EdgeAgent/bin/$CONFIGURATION/net10.0/EdgeAgent.dll" "$@"
+      if [ $# -gt 0 ]; then
+        exec dotnet "$ROOT/src/EdgeAgent/bin/$CONFIGURATION/net10.0/EdgeAgent.dll" "$@"
+      fi
+      run_demo
       ;;
     test)
       setup
