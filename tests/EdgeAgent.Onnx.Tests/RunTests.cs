@@ -66,18 +66,10 @@ public sealed class RunTests(OrtFixture ort)
         using var cancellation = new CancellationTokenSource();
         for (var i = 0; i < 20; i++)
         {
-            binding.Run();
             binding.Run(cancellation.Token);
         }
 
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < 200; i++)
-        {
-            binding.Run();
-        }
-
-        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        Assert.Equal(0, allocated);
+        Assert.Equal(0, Allocations.PerWindow(() => binding.Run(), warmup: 40, repeats: 40));
     }
 
     [Fact]

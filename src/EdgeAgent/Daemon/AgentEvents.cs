@@ -72,7 +72,7 @@ internal sealed class AgentEvents(string device, string topic, ILogger logger, T
                 json.WriteString("stream", stream);
             }
 
-            json.WriteString("ts", time.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
+            json.WriteString("ts", StatusDocument.Timestamp(time.GetUtcNow()));
             json.WriteEndObject();
         }
 
