@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using EdgeAgent.Testing;
 
 namespace EdgeAgent.Mqtt.Tests;
 
@@ -97,7 +98,7 @@ public sealed class BadInputTests(BrokerFixture fixture)
     [Fact]
     public async Task Nothing_listening_gives_the_operating_systems_reason()
     {
-        var options = TestClients.Options(FreePort(), "refused");
+        var options = TestClients.Options(LoopbackPorts.Free(), "refused");
         await using var client = new MqttClient(new MqttClientOptions { Host = options.Host, Port = options.Port, ClientId = options.ClientId, MaxConnectAttempts = 2, ReconnectDelay = TimeSpan.FromMilliseconds(10) });
         client.Start();
 
@@ -124,12 +125,5 @@ public sealed class BadInputTests(BrokerFixture fixture)
 
         var password = Assert.Throws<ArgumentException>(() => new MqttClient(new MqttClientOptions { ClientId = "x", Username = "u", PasswordFile = "/nonexistent/password" }));
         Assert.Contains("PasswordFile", password.Message, StringComparison.Ordinal);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

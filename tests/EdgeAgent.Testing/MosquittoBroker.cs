@@ -62,7 +62,7 @@ public sealed partial class MosquittoBroker : IDisposable
 
         global = global.Replace("{dir}", directory, StringComparison.Ordinal);
         listener = listener.Replace("{dir}", directory, StringComparison.Ordinal);
-        var port = FreeLoopbackPort();
+        var port = LoopbackPorts.Free();
         var configuration = string.Join('\n',
         [
             // Started as root, mosquitto would drop to its own user, which cannot read this directory.
@@ -143,15 +143,6 @@ public sealed partial class MosquittoBroker : IDisposable
         catch (IOException)
         {
         }
-    }
-
-    private static int FreeLoopbackPort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 
     private async Task StartProcessAsync()

@@ -75,7 +75,42 @@ def slow_loop_model():
     save(helper.make_graph([loop], "slow_loop", [iterations, x], [y], [keep_going]), "slow_loop.onnx")
 
 
+def wedged_classifier_model():
+    """A classifier over an 8x8 RGB image that spins in a Loop of 2^62 trips on any image that is not all black: a
+    wedged inference on live frames, for the watchdog's tests. A black image (the agent's trial run at load) runs no
+    trip. Trip count and start value come from the image, so no optimiser can fold the loop away at load."""
+    body_inputs = [
+        helper.make_tensor_value_info("i", TensorProto.INT64, []),
+        helper.make_tensor_value_info("cond_in", TensorProto.BOOL, []),
+        helper.make_tensor_value_info("acc_in", TensorProto.FLOAT, []),
+    ]
+    body_outputs = [
+        helper.make_tensor_value_info("cond_out", TensorProto.BOOL, []),
+        helper.make_tensor_value_info("acc_out", TensorProto.FLOAT, []),
+    ]
+    tiny = helper.make_tensor("tiny", TensorProto.FLOAT, [], [1e-30])
+    body = helper.make_graph(
+        [helper.make_node("Identity", ["cond_in"], ["cond_out"]), helper.make_node("Mul", ["acc_in", "tiny"], ["acc_out"])],
+        "body", body_inputs, body_outputs, [tiny])
+    image = helper.make_tensor_value_info("image", TensorProto.FLOAT, [1, 3, 8, 8])
+    logits = helper.make_tensor_value_info("logits", TensorProto.FLOAT, [1, 3])
+    many = helper.make_tensor("many", TensorProto.INT64, [], [1 << 62])
+    zero = helper.make_tensor("zero", TensorProto.FLOAT, [], [0.0])
+    keep_going = helper.make_tensor("keep_going", TensorProto.BOOL, [], [True])
+    nodes = [
+        helper.make_node("ReduceSum", ["image"], ["start"], keepdims=0),
+        helper.make_node("Greater", ["start", "zero"], ["lit"]),
+        helper.make_node("Cast", ["lit"], ["lit_count"], to=TensorProto.INT64),
+        helper.make_node("Mul", ["lit_count", "many"], ["trips"]),
+        helper.make_node("Loop", ["trips", "keep_going", "start"], ["spun"], body=body),
+        helper.make_node("ReduceMean", ["image"], ["means"], axes=[2, 3], keepdims=0),
+        helper.make_node("Add", ["means", "spun"], ["logits"]),
+    ]
+    save(helper.make_graph(nodes, "wedged_classifier", [image], [logits], [many, zero, keep_going]), "wedged_classifier.onnx")
+
+
 if __name__ == "__main__":
     add_model()
     identity_models()
     slow_loop_model()
+    wedged_classifier_model()

@@ -36,10 +36,10 @@ internal static class RunCommand
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Services.AddSingleton<IHostLifetime, Microsoft.Extensions.Hosting.Internal.ConsoleLifetime>();
         builder.Logging.ClearProviders().SetMinimumLevel(LogLevel.Information);
-        if (SystemdDetection.ShouldLogToJournal())
+        if (SystemdDetection.ShouldLogToJournal(options.Agent.JournalSocket))
         {
             builder.Logging.Services.AddSingleton<ILoggerProvider, JournalLoggerProvider>();
-            builder.Logging.Services.AddOptions<JournalLoggerOptions>();
+            builder.Logging.Services.AddOptions<JournalLoggerOptions>().Configure(o => o.SocketPath = options.Agent.JournalSocket);
         }
         else
         {

@@ -34,6 +34,15 @@ public sealed class AgentDirectories
     public string StateDirectory { get; set; } = "/var/lib/edge-agent";
 
     public string CacheDirectory { get; set; } = "/var/cache/edge-agent";
+
+    /// <summary>journald's native socket, used when the agent runs under systemd.</summary>
+    public string JournalSocket { get; set; } = "/run/systemd/journal/socket";
+
+    /// <summary>
+    /// How long a stream's pipeline may make no progress (no frame inferred, throttled or failed) while its source is
+    /// running before the agent counts itself wedged and stops feeding systemd's watchdog.
+    /// </summary>
+    public double StallSeconds { get; set; } = 30;
 }
 
 public sealed class MqttOptions

@@ -40,6 +40,8 @@ public sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
 
         Require(!string.IsNullOrWhiteSpace(options.Agent.StateDirectory), "Agent:StateDirectory", options.Agent.StateDirectory, "a directory path");
         Require(!string.IsNullOrWhiteSpace(options.Agent.CacheDirectory), "Agent:CacheDirectory", options.Agent.CacheDirectory, "a directory path");
+        Require(Path.IsPathFullyQualified(options.Agent.JournalSocket), "Agent:JournalSocket", options.Agent.JournalSocket, "an absolute socket path");
+        Require(options.Agent.StallSeconds is >= 1 and <= 3600, "Agent:StallSeconds", options.Agent.StallSeconds, "between 1 and 3600");
 
         var mqtt = options.Mqtt;
         Require(!string.IsNullOrWhiteSpace(mqtt.Host), "Mqtt:Host", mqtt.Host, "a host name or address");

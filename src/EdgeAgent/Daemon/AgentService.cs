@@ -20,7 +20,6 @@ namespace EdgeAgent.Daemon;
 /// </summary>
 internal sealed partial class AgentService(AgentOptions options, ILoggerFactory loggerFactory, TimeProvider time, IHostApplicationLifetime lifetime) : BackgroundService
 {
-    private static readonly TimeSpan s_wedgedAfter = TimeSpan.FromSeconds(30);
     private readonly ILogger _logger = loggerFactory.CreateLogger("EdgeAgent");
 
     /// <summary>0, or why the agent could not run (1: a model or source failed to start; 2: configuration).</summary>
@@ -160,7 +159,7 @@ internal sealed partial class AgentService(AgentOptions options, ILoggerFactory 
     /// <summary>Beats each stream's liveness while its pipeline moves; a source in backoff is degraded, not dead.</summary>
     private async Task SuperviseAsync(List<RunningStream> streams, LivenessMonitor liveness, CancellationToken stopping)
     {
-        var handles = streams.Select(s => liveness.Register($"stream {s.Name}", s_wedgedAfter)).ToArray();
+        var handles = streams.Select(s => liveness.Register($"stream {s.Name}", TimeSpan.FromSeconds(options.Agent.StallSeconds))).ToArray();
         var progress = new long[streams.Count];
         try
         {

@@ -51,6 +51,10 @@ internal sealed class DatagramListener : IDisposable
         return _buffer.AsSpan(0, length).ToArray();
     }
 
+    /// <summary>The next datagram, or null when none comes within <paramref name="wait"/>.</summary>
+    public byte[]? TryReceive(TimeSpan wait) =>
+        _socket.Poll((int)Math.Min(int.MaxValue, wait.TotalMicroseconds), SelectMode.SelectRead) ? Receive() : null;
+
     /// <summary>Whether a datagram is waiting now; sends to a Unix socket are queued before the sender returns, so nothing is in flight.</summary>
     public bool HasPending => _socket.Poll(0, SelectMode.SelectRead);
 

@@ -42,5 +42,8 @@ internal sealed class JournalRecord
     /// <summary>The value of a field that must appear exactly once.</summary>
     public string this[string name] => Assert.Single(_fields, f => f.Name == name).Value;
 
+    /// <summary>The value of a field, or null when the record has none.</summary>
+    public string? Find(string name) => _fields.Find(f => f.Name == name).Value;
+
     public bool IsBinary(string name) => Assert.Single(_fields, f => f.Name == name).Binary;
 }
