@@ -96,9 +96,10 @@ internal sealed partial class AgentService(AgentOptions options, ILoggerFactory 
         var liveness = new LivenessMonitor(time);
         using var watchdog = new SystemdWatchdog(notifier, liveness, WatchdogTimeout.FromEnvironment(), time, _logger);
         var telemetry = new TelemetryPublisher(device, topics.Telemetry(device), streams, outbox, client, time);
+        var publishing = outbox.PublishAsync(client, running.Token);
         var tasks = new List<Task>
         {
-            outbox.PublishAsync(client, running.Token),
+            publishing,
             PublishStatusAsync(client, statusTopic, status, events, running.Token),
             telemetry.RunAsync(running.Token),
             SuperviseAsync(streams, liveness, running.Token),
@@ -119,9 +120,14 @@ internal sealed partial class AgentService(AgentOptions options, ILoggerFactory 
             Log.Stopping(_logger);
             notifier.NotifyStopping();
             await running.CancelAsync();
-            await Task.WhenAll(tasks.Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default)));
+            await Task.WhenAll(tasks.Where(t => t != publishing).Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default)));
             await StopStreamsAsync(streams, sessions);
             await PublishOfflineAsync(client, statusTopic, status);
+
+            // The outbox may be waiting for a PUBACK that a broker which is down will never send: stopping the client
+            // ends that wait without acknowledging, so the record stays queued for the next start.
+            await client.DisposeAsync();
+            await publishing.ContinueWith(_ => { }, TaskScheduler.Default);
         }
     }
 
@@ -177,6 +183,10 @@ internal sealed partial class AgentService(AgentOptions options, ILoggerFactory 
                     else if (streams[i].Source.State is SourceState.Backoff or SourceState.Starting)
                     {
                         handles[i].ReportDegraded();
+                    }
+                    else
+                    {
+                        handles[i].ReportRecovered();
                     }
                 }
 

@@ -48,6 +48,18 @@ public sealed class LivenessHandle : IDisposable
         Volatile.Write(ref _degraded, 1);
     }
 
+    /// <summary>
+    /// What made the loop degraded is over (the camera delivers again) though the loop has not beaten yet: its
+    /// silence counts again from now, so work that wedges before the first beat still stops the watchdog.
+    /// </summary>
+    public void ReportRecovered()
+    {
+        if (Interlocked.Exchange(ref _degraded, 0) != 0)
+        {
+            Volatile.Write(ref _lastBeat, _time.GetTimestamp());
+        }
+    }
+
     /// <summary>How long the loop has been silent at <paramref name="timestamp"/>; zero while degraded.</summary>
     internal TimeSpan SilenceAt(long timestamp) =>
         IsDegraded ? TimeSpan.Zero : _time.GetElapsedTime(Volatile.Read(ref _lastBeat), timestamp);

@@ -41,6 +41,23 @@ public sealed class LivenessMonitorTests
     }
 
     [Fact]
+    public void A_loop_that_recovers_without_beating_counts_its_silence_from_the_recovery()
+    {
+        var monitor = new LivenessMonitor(_time);
+        using var stream = monitor.Register("stream cam0", TimeSpan.FromSeconds(2));
+
+        stream.ReportDegraded();
+        _time.Advance(TimeSpan.FromMinutes(5));
+        stream.ReportRecovered();
+        Assert.False(stream.IsDegraded);
+        _time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Null(monitor.FindStalled());
+        stream.ReportRecovered();
+        _time.Advance(TimeSpan.FromSeconds(1.5));
+        Assert.Equal("stream cam0", monitor.FindStalled()?.Name);
+    }
+
+    [Fact]
     public void Registration_needs_a_name_and_a_positive_limit()
     {
         var monitor = new LivenessMonitor(_time);
