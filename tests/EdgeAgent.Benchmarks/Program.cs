@@ -1,4 +1,5 @@
 using System.CommandLine;
+using EdgeAgent.Benchmarks.Pipeline;
 
 namespace EdgeAgent.Benchmarks;
 
@@ -36,6 +37,7 @@ internal static class Program
         {
             models, ortNode, node, overheadModel, threads, only, pairs, blockMs, warmup, warmupMs, minRuns, maxRuns, json,
         };
+        command.Subcommands.Add(PipelineBenchCommand.Create());
         command.SetAction(parsed => BenchRunner.Run(new BenchSettings(
             parsed.GetValue(models)!,
             parsed.GetValue(ortNode),

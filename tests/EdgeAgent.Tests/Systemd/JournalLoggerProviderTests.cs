@@ -1,4 +1,5 @@
 using EdgeAgent.Systemd;
+using EdgeAgent.Testing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 

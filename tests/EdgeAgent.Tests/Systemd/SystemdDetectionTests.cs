@@ -1,4 +1,5 @@
 using EdgeAgent.Systemd;
+using EdgeAgent.Testing;
 
 namespace EdgeAgent.Tests.Systemd;
 

@@ -1,5 +1,6 @@
 using System.Text;
 using EdgeAgent.Systemd;
+using EdgeAgent.Testing;
 
 namespace EdgeAgent.Tests.Systemd;
 

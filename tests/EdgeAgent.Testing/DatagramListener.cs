@@ -1,9 +1,9 @@
 using System.Net.Sockets;
 
-namespace EdgeAgent.Tests.Systemd;
+namespace EdgeAgent.Testing;
 
 /// <summary>A Unix datagram socket bound where the code under test will send: a path under a fresh temp directory, or an abstract name.</summary>
-internal sealed class DatagramListener : IDisposable
+public sealed class DatagramListener : IDisposable
 {
     private static readonly TimeSpan s_wait = TimeSpan.FromSeconds(10);
 

@@ -1,0 +1,89 @@
+using System.Diagnostics;
+using EdgeAgent.Models;
+using EdgeAgent.Onnx;
+using EdgeAgent.Onnx.Benchmarking;
+using EdgeAgent.Pipeline;
+using EdgeAgent.Pipeline.Postprocessing;
+using EdgeAgent.Pipeline.Preprocessing;
+using EdgeAgent.Sources;
+
+namespace EdgeAgent.Benchmarks.Pipeline;
+
+/// <summary>Microseconds per frame of each step outside inference (medians of blocks), and managed bytes per frame.</summary>
+internal sealed record FrameCostResult(int Frames, double PreUs, double PostUs, double WriteUs, double TotalUs, double BytesPerFrame);
+
+/// <summary>
+/// What the agent does to a 640x480 rgb24 frame besides inference, on a real testsrc frame and the classifier's
+/// real output: resize and normalise into the 224x224 tensor, softmax and top-k, and the result JSON handed to a sink.
+/// </summary>
+internal static class FrameCost
+{
+    public static async Task<FrameCostResult> MeasureAsync(ModelPackage package, InferenceSession session, int blocks, int framesPerBlock)
+    {
+        var geometry = new FrameGeometry(640, 480, PixelFormat.Rgb24);
+        var frame = await GrabFrameAsync(geometry);
+        var input = package.Descriptor.Input;
+        var preprocessor = ImagePreprocessor.Create(input, geometry);
+        var tensor = new float[3 * input.Width * input.Height];
+
+        // One real inference for the scores postprocessing reads.
+        using var runner = new ModelRunner(package, session, geometry, 0f);
+        var result = runner.Result;
+        var scores = runner.Outputs[0].AsSpan<float>().ToArray();
+        var classifier = new Classifier(package.Descriptor.Postprocess.Softmax, package.Descriptor.Postprocess.TopK);
+        using var writer = new ResultWriter("bench", "bench", package);
+        var sink = new CountingSink();
+
+        var pre = new double[blocks];
+        var post = new double[blocks];
+        var write = new double[blocks];
+        long allocated = 0;
+        for (var block = -1; block < blocks; block++)
+        {
+            long preTicks = 0, postTicks = 0, writeTicks = 0;
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var i = 0; i < framesPerBlock; i++)
+            {
+                var t0 = Stopwatch.GetTimestamp();
+                preprocessor.Run(frame, tensor.AsSpan());
+                var t1 = Stopwatch.GetTimestamp();
+                result.TopCount = classifier.Run(scores, result.TopBuffer);
+                var t2 = Stopwatch.GetTimestamp();
+                var seq = sink.NextSeq("bench");
+                sink.Enqueue("bench", seq, writer.Write(seq, result, geometry.Width, geometry.Height).Span);
+                var t3 = Stopwatch.GetTimestamp();
+                preTicks += t1 - t0;
+                postTicks += t2 - t1;
+                writeTicks += t3 - t2;
+            }
+
+            // Block -1 warms the JIT and is not counted.
+            if (block >= 0)
+            {
+                allocated += GC.GetAllocatedBytesForCurrentThread() - before;
+                pre[block] = Microseconds(preTicks) / framesPerBlock;
+                post[block] = Microseconds(postTicks) / framesPerBlock;
+                write[block] = Microseconds(writeTicks) / framesPerBlock;
+            }
+        }
+
+        var (p, q, w) = (Median(pre), Median(post), Median(write));
+        return new FrameCostResult(blocks * framesPerBlock, p, q, w, p + q + w, (double)allocated / (blocks * framesPerBlock));
+    }
+
+    private static double Microseconds(long ticks) => ticks * 1_000_000.0 / Stopwatch.Frequency;
+
+    private static double Median(double[] values) => LatencyStatistics.Percentile([.. values.Order()], 0.5);
+
+    private static async Task<byte[]> GrabFrameAsync(FrameGeometry geometry)
+    {
+        var settings = new CameraSettings { Url = "testsrc", Width = geometry.Width, Height = geometry.Height, Realtime = false };
+        await using var source = new CameraSource("grab", settings, new QuietObserver(), Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, TimeProvider.System);
+        source.Start();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var taken = await source.Frames.ReadAsync(timeout.Token);
+        var bytes = taken.Buffer.AsSpan(0, geometry.Width * geometry.Height * 3).ToArray();
+        taken.Release();
+        return bytes;
+    }
+}
