@@ -50,6 +50,58 @@ public sealed class ImagePreprocessorTests(OrtEnvironmentFixture ort)
         Assert.Contains(Array.IndexOf(logits, logits.Max()), expected);
     }
 
+    [Theory]
+    [InlineData("rgb24", "crop")]
+    [InlineData("bgr24", "stretch")]
+    [InlineData("yuv420p", "crop")]
+    [InlineData("gray8", "stretch")]
+    public void Planar_float_rows_equal_the_per_pixel_path_bit_for_bit(string pixelFormat, string resize)
+    {
+        // NHWC goes pixel by pixel; NCHW float takes the row-wise vector path. Same arithmetic, same order: same bits.
+        var path = TestPaths.Shared("images", "bald-eagle.jpg");
+        var frame = new FrameGeometry(640, 480, FrameGeometry.ParseFormat(pixelFormat));
+        var raw = Ffmpeg.DecodeImage(path, "scale=640:480", pixelFormat);
+        var planarInput = s_mobilenet with { Resize = resize };
+        var planar = ImagePreprocessor.Create(planarInput, frame);
+        var packed = ImagePreprocessor.Create(planarInput with { Layout = "NHWC" }, frame);
+        var planarTensor = new float[planar.TensorElements];
+        var packedTensor = new float[packed.TensorElements];
+
+        planar.Run<float>(raw, planarTensor);
+        packed.Run<float>(raw, packedTensor);
+
+        const int plane = 224 * 224;
+        for (var i = 0; i < plane; i++)
+        {
+            for (var c = 0; c < 3; c++)
+            {
+                Assert.Equal(BitConverter.SingleToInt32Bits(packedTensor[(i * 3) + c]), BitConverter.SingleToInt32Bits(planarTensor[(c * plane) + i]));
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData("NCHW")]
+    [InlineData("NHWC")]
+    public void A_frame_never_reuses_rows_worked_out_for_the_frame_before(string layout)
+    {
+        // A two-row frame: every tensor row blends the same two source rows, the case a row cache kept across frames
+        // would answer from the previous frame.
+        var frame = new FrameGeometry(4, 2, PixelFormat.Gray8);
+        var input = new InputDescriptor { Name = "x", Width = 4, Height = 4, Layout = layout, Color = "gray", Dtype = "float32", Resize = "stretch" };
+        var reused = ImagePreprocessor.Create(input, frame);
+        var tensor = new float[reused.TensorElements];
+        reused.Run<float>(new byte[8], tensor);
+
+        byte[] second = [10, 20, 30, 40, 50, 60, 70, 80];
+        reused.Run<float>(second, tensor);
+        var fresh = new float[tensor.Length];
+        ImagePreprocessor.Create(input, frame).Run<float>(second, fresh);
+
+        Assert.Equal(fresh, tensor);
+        Assert.NotEqual(0f, tensor.Max());
+    }
+
     [Fact]
     public void Letterboxed_yolox_finds_the_dog_bicycle_and_car_and_maps_the_scale_back()
     {

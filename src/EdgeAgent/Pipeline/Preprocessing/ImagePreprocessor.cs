@@ -1,3 +1,5 @@
+using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
 using EdgeAgent.Protocol;
 
 namespace EdgeAgent.Pipeline.Preprocessing;
@@ -29,10 +31,9 @@ public sealed class ImagePreprocessor
     private readonly float[] _gain;
     private readonly float[] _bias;
     private readonly float[] _pad;
-    private readonly float[] _rowA;
-    private readonly float[] _rowB;
-    private int _rowAIndex = -1;
-    private int _rowBIndex = -1;
+    private readonly bool _planarFloatPath;
+    private readonly TwoRowCache _decodedRows;
+    private readonly TwoRowCache _resampledRows;
 
     private ImagePreprocessor(InputDescriptor input, FrameGeometry frame, FrameToTensorMapping mapping)
     {
@@ -66,8 +67,13 @@ public sealed class ImagePreprocessor
             _pad[c] = (input.PadValue * _gain[c]) + _bias[c];
         }
 
-        _rowA = new float[frame.Width * decoded];
-        _rowB = new float[frame.Width * decoded];
+        _decodedRows = new TwoRowCache(frame.Width * decoded);
+        _resampledRows = new TwoRowCache(_channels * _width);
+
+        // Planar float tensors with no padded column (every model but letterbox, NHWC, int8 and gray-from-colour
+        // ones) take a row-wise path: each source row is resampled across once, then whole tensor rows are blended
+        // down with vector operations. The arithmetic is the per-pixel path's, in the same order.
+        _planarFloatPath = _planar && !_lumaFromColour && input.Dtype == "float32" && !_x0.Contains(-1);
     }
 
     /// <summary>How frame pixels map into the tensor, to map boxes back.</summary>
@@ -98,6 +104,13 @@ public sealed class ImagePreprocessor
         if (tensor.Length < TensorElements)
         {
             throw new ArgumentException($"the tensor needs {TensorElements} elements, got {tensor.Length}", nameof(tensor));
+        }
+
+        _decodedRows.Clear();
+        if (_planarFloatPath && typeof(T) == typeof(float))
+        {
+            RunPlanarFloat(frame, MemoryMarshal.Cast<T, float>(tensor));
+            return;
         }
 
         var decoded = _frame.DecodedChannels;
@@ -150,6 +163,80 @@ public sealed class ImagePreprocessor
         }
     }
 
+    private void RunPlanarFloat(ReadOnlySpan<byte> frame, Span<float> tensor)
+    {
+        _resampledRows.Clear();
+        var plane = _width * _height;
+        for (var y = 0; y < _height; y++)
+        {
+            if (_y0[y] < 0)
+            {
+                for (var c = 0; c < _channels; c++)
+                {
+                    tensor.Slice((c * plane) + (y * _width), _width).Fill(_pad[c]);
+                }
+
+                continue;
+            }
+
+            var upperRow = Resampled(frame, _y0[y]);
+            var lowerRow = Resampled(frame, _y1[y]);
+            for (var c = 0; c < _channels; c++)
+            {
+                var upper = upperRow.AsSpan(c * _width, _width);
+                var lower = lowerRow.AsSpan(c * _width, _width);
+                var target = tensor.Slice((c * plane) + (y * _width), _width);
+                TensorPrimitives.Subtract(lower, upper, target);
+                TensorPrimitives.Multiply(target, _wy[y], target);
+                TensorPrimitives.Add(upper, target, target);
+                TensorPrimitives.Multiply(target, _gain[c], target);
+                TensorPrimitives.Add(target, _bias[c], target);
+            }
+        }
+    }
+
+    /// <summary>Source row <paramref name="index"/> resampled across to the tensor's width, one run per channel.</summary>
+    private float[] Resampled(ReadOnlySpan<byte> frame, int index)
+    {
+        if (_resampledRows.Find(index) is { } cached)
+        {
+            return cached;
+        }
+
+        var target = _resampledRows.Replace(index);
+        var decoded = _frame.DecodedChannels;
+        if (_frame.Format == PixelFormat.Yuv420p)
+        {
+            ReadOnlySpan<float> row = Row(frame, index);
+            for (var c = 0; c < _channels; c++)
+            {
+                var s = _sourceChannel[c];
+                var run = target.AsSpan(c * _width, _width);
+                for (var x = 0; x < run.Length; x++)
+                {
+                    var left = row[(_x0[x] * decoded) + s];
+                    run[x] = left + ((row[(_x1[x] * decoded) + s] - left) * _wx[x]);
+                }
+            }
+
+            return target;
+        }
+
+        var bytes = frame.Slice(index * _frame.Width * decoded, _frame.Width * decoded);
+        for (var c = 0; c < _channels; c++)
+        {
+            var s = _sourceChannel[c];
+            var run = target.AsSpan(c * _width, _width);
+            for (var x = 0; x < run.Length; x++)
+            {
+                float left = bytes[(_x0[x] * decoded) + s];
+                run[x] = left + ((bytes[(_x1[x] * decoded) + s] - left) * _wx[x]);
+            }
+        }
+
+        return target;
+    }
+
     private static float Bilinear(ReadOnlySpan<float> top, ReadOnlySpan<float> bottom, int left, int right, float wx, float wy)
     {
         var upper = top[left] + ((top[right] - top[left]) * wx);
@@ -191,29 +278,16 @@ public sealed class ImagePreprocessor
     }
 
     /// <summary>Source row <paramref name="index"/> decoded, from a two-row cache (output rows visit source rows in order).</summary>
-    private ReadOnlySpan<float> Row(ReadOnlySpan<byte> frame, int index)
+    private float[] Row(ReadOnlySpan<byte> frame, int index)
     {
-        if (_rowAIndex == index)
+        if (_decodedRows.Find(index) is { } cached)
         {
-            return _rowA;
+            return cached;
         }
 
-        if (_rowBIndex == index)
-        {
-            return _rowB;
-        }
-
-        // Replace the older row: the one with the lower index is not needed again.
-        if (_rowAIndex < _rowBIndex)
-        {
-            RowDecoder.Decode(_frame, frame, index, _rowA);
-            _rowAIndex = index;
-            return _rowA;
-        }
-
-        RowDecoder.Decode(_frame, frame, index, _rowB);
-        _rowBIndex = index;
-        return _rowB;
+        var row = _decodedRows.Replace(index);
+        RowDecoder.Decode(_frame, frame, index, row);
+        return row;
     }
 
     /// <summary>
