@@ -252,6 +252,7 @@ main() {
       build
       dotnet "$ROOT/tests/EdgeAgent.Benchmarks/bin/$CONFIGURATION/net10.0/EdgeAgent.Benchmarks.dll" \
         --models "$SHARED_MODELS" --ort-node "$ORT_DIR/$ORT_VERSION/node_modules" "$@"
+      dotnet "$ROOT/tests/EdgeAgent.Benchmarks/bin/$CONFIGURATION/net10.0/EdgeAgent.Benchmarks.dll" outbox
       ;;
     publish)
       setup
