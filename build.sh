@@ -2,7 +2,7 @@
 # edge-agent's one entry point: set-up, build, run, test, bench.
 #   ./build.sh run [ARGS...]   set up, build, run edge-agent with ARGS (none: the demo, with a local mosquitto)
 #   ./build.sh test            set up, build, run every test
-#   ./build.sh bench [SECTION] set up, build, run the benchmarks (all, or pipeline) and print their tables
+#   ./build.sh bench [SECTION] set up, build, run the benchmarks (all, or pipeline, outbox) and print their tables
 #   ./build.sh publish RID     framework-dependent build for linux-arm64 or linux-x64 in dist/RID/
 #   ./build.sh deb ARCH        dist/edge-agent_VERSION_ARCH.deb for arm64 or amd64
 # Set-up is idempotent and quiet when nothing is missing; a second run makes no network call.
@@ -255,9 +255,11 @@ main() {
       # binding's with the options given.
       case "${1:-}" in
         pipeline) shift; dotnet "$bench" pipeline --models "$SHARED_MODELS" "$@" ;;
+        outbox) shift; dotnet "$bench" outbox "$@" ;;
         *)
           dotnet "$bench" --models "$SHARED_MODELS" --ort-node "$ORT_DIR/$ORT_VERSION/node_modules" "$@"
           dotnet "$bench" pipeline --models "$SHARED_MODELS"
+          dotnet "$bench" outbox
           ;;
       esac
       ;;

@@ -38,6 +38,7 @@ internal static class Program
             models, ortNode, node, overheadModel, threads, only, pairs, blockMs, warmup, warmupMs, minRuns, maxRuns, json,
         };
         command.Subcommands.Add(PipelineBenchCommand.Create());
+        command.Subcommands.Add(Outbox.OutboxBenchCommand.Create(root));
         command.SetAction(parsed => BenchRunner.Run(new BenchSettings(
             parsed.GetValue(models)!,
             parsed.GetValue(ortNode),

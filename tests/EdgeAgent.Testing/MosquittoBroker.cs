@@ -14,6 +14,8 @@ namespace EdgeAgent.Testing;
 public sealed partial class MosquittoBroker : IDisposable
 {
     private const int SigTerm = 15;
+    private const int SigCont = 18;
+    private const int SigStop = 19;
     private static readonly TimeSpan s_startTimeout = TimeSpan.FromSeconds(10);
 
     private readonly StringBuilder _log = new();
@@ -95,7 +97,7 @@ public sealed partial class MosquittoBroker : IDisposable
         return broker;
     }
 
-    /// <summary>Stops the broker with SIGTERM (it saves its persistence file) and waits for its process to exit.</summary>
+    /// <summary>Stops the broker with SIGTERM (it saves its persistence file; a paused one is let go first) and waits for its process to exit.</summary>
     public async Task StopAsync()
     {
         if (_process is not { HasExited: false } process)
@@ -104,6 +106,7 @@ public sealed partial class MosquittoBroker : IDisposable
         }
 
         _ = Kill(process.Id, SigTerm);
+        _ = Kill(process.Id, SigCont);
         using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         try
         {
@@ -116,6 +119,12 @@ public sealed partial class MosquittoBroker : IDisposable
         }
     }
 
+    /// <summary>Freezes the broker with SIGSTOP: connections stay open, nothing is read or acknowledged until <see cref="Resume"/>.</summary>
+    public void Pause() => Signal(SigStop);
+
+    /// <summary>Lets a paused broker go on with SIGCONT.</summary>
+    public void Resume() => Signal(SigCont);
+
     /// <summary>Starts it again on the same port, with the same configuration and persistence.</summary>
     public Task RestartAsync() => StartProcessAsync();
 
@@ -126,6 +135,7 @@ public sealed partial class MosquittoBroker : IDisposable
             if (!process.HasExited)
             {
                 _ = Kill(process.Id, SigTerm);
+                _ = Kill(process.Id, SigCont);
                 if (!process.WaitForExit(TimeSpan.FromSeconds(10)))
                 {
                     process.Kill();
@@ -195,6 +205,19 @@ public sealed partial class MosquittoBroker : IDisposable
             {
                 throw new InvalidOperationException($"mosquitto (pid {process.Id}) did not accept connections on port {Port} within {s_startTimeout}; its log:\n{Log}", ex);
             }
+        }
+    }
+
+    private void Signal(int signal)
+    {
+        if (_process is not { HasExited: false } process)
+        {
+            throw new InvalidOperationException($"mosquitto on port {Port} is not running; its log:\n{Log}");
+        }
+
+        if (Kill(process.Id, signal) != 0)
+        {
+            throw new InvalidOperationException($"signal {signal} to mosquitto (pid {process.Id}) failed: {Marshal.GetLastPInvokeErrorMessage()}");
         }
     }
 

@@ -12,6 +12,7 @@ internal sealed class OutboxResultSink(DurableOutbox outbox, Topics topics, stri
 
     public long NextSeq(string stream) => outbox.NextSeq(stream);
 
+    // A static factory with its argument: a capturing lambda would be a new delegate on every result.
     public void Enqueue(string stream, long seq, ReadOnlySpan<byte> payload) =>
-        outbox.Enqueue(stream, seq, _topics.GetOrAdd(stream, s => topics.Results(device, s)), qos, payload);
+        outbox.Enqueue(stream, seq, _topics.GetOrAdd(stream, static (s, names) => names.Topics.Results(names.Device, s), (Topics: topics, Device: device)), qos, payload);
 }

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Text;
-using System.Text.Json;
 using EdgeAgent.Mqtt;
 using Microsoft.Extensions.Logging;
 using Microsoft.Win32.SafeHandles;
@@ -17,6 +16,7 @@ namespace EdgeAgent.Outbox;
 public sealed class DurableOutbox : IAsyncDisposable
 {
     private const string CursorFile = "cursor.json";
+    private const int MaxPooledRecordBytes = 1024 * 1024;
 
     private readonly OutboxSettings _settings;
     private readonly IOutboxObserver _observer;
@@ -27,8 +27,13 @@ public sealed class DurableOutbox : IAsyncDisposable
     private readonly Dictionary<string, long> _next = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _available = new(0);
     private readonly List<(byte[] Utf8, string Text)> _topics = [];
+
+    // Records in flight hold their buffers until acknowledged: a window's worth is more than the shared pool keeps
+    // per size, and every miss there would be a new array per record.
+    private readonly ArrayPool<byte> _buffers;
     private byte[] _encoded = new byte[64 * 1024];
     private FileStream? _writer;
+    private AcknowledgedCursor? _cursor;
     private Segment? _writeSegment;
     private ITimer? _fsyncTimer;
     private int _unsynced;
@@ -49,6 +54,7 @@ public sealed class DurableOutbox : IAsyncDisposable
         _observer = observer;
         _logger = logger;
         _time = time;
+        _buffers = ArrayPool<byte>.Create(MaxPooledRecordBytes, settings.PublishWindow + 1);
     }
 
     /// <summary>Records waiting for the broker's acknowledgement.</summary>
@@ -96,7 +102,9 @@ public sealed class DurableOutbox : IAsyncDisposable
             _next[key] = value;
         }
 
-        (_cursorSegment, _cursorOffset) = LoadCursor();
+        var cursorPath = Path.Combine(_settings.Directory, CursorFile);
+        (_cursorSegment, _cursorOffset) = AcknowledgedCursor.Load(cursorPath);
+        _cursor = new AcknowledgedCursor(cursorPath);
         foreach (var path in Directory.GetFiles(_settings.Directory, "*.seg").Order(StringComparer.Ordinal))
         {
             if (!Segment.TryParseId(path, out var id))
@@ -216,7 +224,7 @@ public sealed class DurableOutbox : IAsyncDisposable
                 if (inFlight.Count < _settings.PublishWindow && TryRead(ref handle, ref handleSegment) is { } record)
                 {
                     var payload = record.Buffer.AsMemory(record.PayloadOffset, record.PayloadLength);
-#pragma warning disable CA2012 // Kept in order and awaited exactly once, in Complete, so acknowledgements overlap.
+#pragma warning disable CA2012 // Kept in order and awaited exactly once, oldest first (below), so acknowledgements overlap.
                     inFlight.Enqueue(record with { Ack = publisher.PublishAsync(record.Topic, payload, (MqttQos)record.Qos, retain: false, cancellationToken) });
 #pragma warning restore CA2012
                     continue;
@@ -224,7 +232,22 @@ public sealed class DurableOutbox : IAsyncDisposable
 
                 if (inFlight.TryDequeue(out var oldest))
                 {
-                    await Complete(oldest).ConfigureAwait(false);
+                    // Awaited here rather than in a helper method, whose state machine would be allocated per record.
+                    try
+                    {
+                        await oldest.Ack.ConfigureAwait(false);
+                    }
+                    catch (Exception ex) when (ex is not OperationCanceledException)
+                    {
+                        Interlocked.Increment(ref _refused);
+                        Log.Refused(_logger, oldest.Topic, ex.Message);
+                    }
+                    finally
+                    {
+                        _buffers.Return(oldest.Buffer);
+                    }
+
+                    Acknowledge(oldest.Segment, oldest.End);
                     continue;
                 }
 
@@ -239,7 +262,7 @@ public sealed class DurableOutbox : IAsyncDisposable
             handle?.Dispose();
             foreach (var pending in inFlight)
             {
-                ArrayPool<byte>.Shared.Return(pending.Buffer);
+                _buffers.Return(pending.Buffer);
             }
         }
     }
@@ -270,29 +293,15 @@ public sealed class DurableOutbox : IAsyncDisposable
                 Log.WriteFailed(_logger, $"{_settings.SequenceFile} could not be saved: {ex.Message}");
             }
 
-            SaveCursor();
+            if (_cursor is not null)
+            {
+                SaveCursor();
+                _cursor.Dispose();
+                _cursor = null;
+            }
         }
 
         _available.Dispose();
-    }
-
-    private async ValueTask Complete(InFlight record)
-    {
-        try
-        {
-            await record.Ack.ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            Interlocked.Increment(ref _refused);
-            Log.Refused(_logger, record.Topic, ex.Message);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(record.Buffer);
-        }
-
-        Acknowledge(record.Segment, record.End);
     }
 
     private InFlight? TryRead(ref SafeFileHandle? handle, ref Segment? handleSegment)
@@ -332,7 +341,7 @@ public sealed class DurableOutbox : IAsyncDisposable
         Span<byte> header = stackalloc byte[OutboxRecord.HeaderBytes];
         RandomAccess.Read(handle!, header, offset);
         var bodyLength = OutboxRecord.BodyLength(header);
-        var buffer = ArrayPool<byte>.Shared.Rent(bodyLength);
+        var buffer = _buffers.Rent(bodyLength);
         var body = buffer.AsSpan(0, bodyLength);
         RandomAccess.Read(handle!, body, offset + OutboxRecord.HeaderBytes);
         var end = offset + OutboxRecord.HeaderBytes + bodyLength;
@@ -567,39 +576,17 @@ public sealed class DurableOutbox : IAsyncDisposable
         return topic;
     }
 
-    private (long Segment, long Offset) LoadCursor()
-    {
-        var path = Path.Combine(_settings.Directory, CursorFile);
-        if (!File.Exists(path))
-        {
-            return (0, 0);
-        }
-
-        try
-        {
-            using var document = JsonDocument.Parse(File.ReadAllBytes(path));
-            return (document.RootElement.GetProperty("segment").GetInt64(), document.RootElement.GetProperty("offset").GetInt64());
-        }
-        catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException)
-        {
-            // Without the cursor, everything still on disk is sent again: duplicates, recognisable by seq, not losses.
-            return (0, 0);
-        }
-    }
-
     private void SaveCursor()
     {
         _acknowledgedSinceCursor = 0;
-        var path = Path.Combine(_settings.Directory, CursorFile);
         try
         {
-            File.WriteAllText(path + ".tmp", $"{{\"segment\":{_cursorSegment},\"offset\":{_cursorOffset}}}");
-            File.Move(path + ".tmp", path, overwrite: true);
+            _cursor!.Save(_cursorSegment, _cursorOffset);
         }
         catch (IOException ex)
         {
             // An old cursor only means records sent again after a restart: duplicates, recognisable by seq.
-            Log.WriteFailed(_logger, $"{path} could not be saved: {ex.Message}");
+            Log.WriteFailed(_logger, $"{Path.Combine(_settings.Directory, CursorFile)} could not be saved: {ex.Message}");
         }
     }
 

@@ -1,0 +1,180 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+using EdgeAgent.Onnx.Benchmarking;
+using EdgeAgent.Protocol;
+using EdgeAgent.Testing;
+
+namespace EdgeAgent.Benchmarks.Outbox;
+
+/// <summary>
+/// Results through the outbox against <c>mosquitto_pub -q 1 -l</c>: the same broker, the same subscriber, the same
+/// number of same-sized messages per block, blocks interleaved with the order alternating; then the targets.
+/// </summary>
+internal static class OutboxBenchmark
+{
+    private const string Device = "bench";
+    private static readonly TimeSpan s_timeout = TimeSpan.FromMinutes(2);
+
+    public static int Run(OutboxBenchSettings settings)
+    {
+        if (settings.Messages < 1_000 || settings.Pairs < 1 || settings.PayloadBytes is < 64 or > 65_536)
+        {
+            Console.Error.WriteLine("bench outbox: --messages must be at least 1000, --pairs at least 1, --payload-bytes 64 to 65536");
+            return 2;
+        }
+
+        var started = DateTimeOffset.Now;
+        var watch = Stopwatch.StartNew();
+        var state = Directory.CreateDirectory(Path.Combine(Path.GetFullPath(settings.StateDirectory), $"edge-agent-bench-outbox-{Guid.NewGuid():N}")).FullName;
+        try
+        {
+            using var broker = MosquittoBroker.StartAsync().GetAwaiter().GetResult();
+            var topics = new Topics("edge");
+            var payload = Payload(settings.PayloadBytes);
+            var peer = new MosquittoPubSide(broker.Port, topics.Results(Device, OutboxSide.Stream), MosquittoPubSide.WriteLines(state, payload, settings.Messages));
+            using var subscriber = ArrivalCounter.Start(broker.Port, topics.Results(Device, "#"));
+            var ours = new OutboxSide(state, broker.Port, topics, Device);
+            try
+            {
+                ours.WaitUntilConnected(s_timeout);
+                WaitForSubscription(subscriber, ours, payload);
+                var report = Measure(settings, broker, subscriber, ours, peer, payload, state, started, watch);
+                OutboxReportTable.Print(Console.Out, report);
+                Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(settings.JsonPath))!);
+                File.WriteAllText(settings.JsonPath, JsonSerializer.Serialize(report, OutboxJsonContext.Default.OutboxBenchReport));
+                Console.Out.WriteLine($"wrote {settings.JsonPath} after {report.ElapsedSeconds:0.0} s");
+            }
+            finally
+            {
+                ours.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            }
+        }
+        finally
+        {
+            Directory.Delete(state, recursive: true);
+        }
+
+        return 0;
+    }
+
+    private static OutboxBenchReport Measure(
+        OutboxBenchSettings settings, MosquittoBroker broker, ArrivalCounter subscriber, OutboxSide ours, MosquittoPubSide peer,
+        byte[] payload, string state, DateTimeOffset started, Stopwatch watch)
+    {
+        var n = settings.Messages;
+        var ticks = new long[n * settings.Pairs];
+        Console.Error.WriteLine($"bench: outbox, warm-up and {settings.Pairs} pairs of {n:N0}-message blocks");
+        RunOurs(subscriber, ours, payload, ticks.AsSpan(0, n));
+        RunPeer(subscriber, peer, n);
+
+        var oursRates = new List<double>();
+        var peerRates = new List<double>();
+        var ratios = new List<double>();
+        var bytesPerResult = new List<double>();
+        for (var pair = 0; pair < settings.Pairs; pair++)
+        {
+            var window = ticks.AsSpan(pair * n, n);
+            double oursRate, peerRate, bytes;
+            if (pair % 2 == 0)
+            {
+                (oursRate, bytes) = RunOurs(subscriber, ours, payload, window);
+                peerRate = RunPeer(subscriber, peer, n);
+            }
+            else
+            {
+                peerRate = RunPeer(subscriber, peer, n);
+                (oursRate, bytes) = RunOurs(subscriber, ours, payload, window);
+            }
+
+            oursRates.Add(oursRate);
+            peerRates.Add(peerRate);
+            ratios.Add(oursRate / peerRate);
+            bytesPerResult.Add(bytes);
+        }
+
+        var latency = LatencyStatistics.From(RunTimer.ToMilliseconds(ticks));
+        var ratio = PairedStatistic.From(ratios);
+        var allocation = PairedStatistic.From(bytesPerResult);
+        return new OutboxBenchReport(
+            started,
+            Math.Round(watch.Elapsed.TotalSeconds, 1),
+            $"{FirstLine("mosquitto", "-h")} on 127.0.0.1:{broker.Port}",
+            MachineInfo.Cpu(),
+            Environment.ProcessorCount,
+            FirstLine("stat", "-f", "-c", "%T", state),
+            settings,
+            PairedStatistic.From(oursRates),
+            PairedStatistic.From(peerRates),
+            ratio,
+            latency,
+            allocation,
+            OutboxTargets.Evaluate(ratio, latency, allocation, n));
+    }
+
+    /// <summary>One block through the outbox: its rate at the subscriber, and managed bytes allocated per result while it was in flight.</summary>
+    private static (double Rate, double BytesPerResult) RunOurs(ArrivalCounter subscriber, OutboxSide ours, byte[] payload, Span<long> ticks)
+    {
+        subscriber.Arm(ticks.Length);
+        var before = GC.GetTotalAllocatedBytes(precise: true);
+        ours.Enqueue(payload, ticks.Length, ticks);
+        var (first, last) = subscriber.WaitForBlock(s_timeout);
+        var allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
+        ours.WaitUntilDrained(s_timeout);
+        return (Rate(ticks.Length, first, last), allocated / (double)ticks.Length);
+    }
+
+    private static double RunPeer(ArrivalCounter subscriber, MosquittoPubSide peer, int count)
+    {
+        subscriber.Arm(count);
+        peer.Run(s_timeout);
+        var (first, last) = subscriber.WaitForBlock(s_timeout);
+        return Rate(count, first, last);
+    }
+
+    private static double Rate(int count, long firstTicks, long lastTicks) =>
+        (count - 1) / RunTimer.Milliseconds(Math.Max(lastTicks - firstTicks, 1)) * 1000;
+
+    /// <summary>Publishes probes through the outbox until mosquitto_sub has one: it is subscribed, and nothing strays into a block.</summary>
+    private static void WaitForSubscription(ArrivalCounter subscriber, OutboxSide ours, byte[] payload)
+    {
+        var probe = new long[1];
+        var deadline = Stopwatch.StartNew();
+        while (subscriber.Lines == 0)
+        {
+            if (deadline.Elapsed > s_timeout)
+            {
+                throw new TimeoutException($"mosquitto_sub received no probe within {s_timeout}");
+            }
+
+            ours.Enqueue(payload, 1, probe);
+            ours.WaitUntilDrained(s_timeout);
+            Thread.Sleep(100);
+        }
+
+        // An earlier probe may still be on its way; let it land before the first block is armed.
+        Thread.Sleep(500);
+    }
+
+    /// <summary>A JSON object of exactly <paramref name="bytes"/> bytes, no newline (mosquitto_pub -l sends one message per line).</summary>
+    private static byte[] Payload(int bytes)
+    {
+        const string head = "{\"device\":\"bench\",\"stream\":\"cam0\",\"pad\":\"";
+        const string tail = "\"}";
+        return Encoding.ASCII.GetBytes(head + new string('x', bytes - head.Length - tail.Length) + tail);
+    }
+
+    private static string FirstLine(string program, params string[] arguments)
+    {
+        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"{program} did not start");
+        var output = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        return output.Split('\n', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault()?.Trim() ?? program;
+    }
+}
