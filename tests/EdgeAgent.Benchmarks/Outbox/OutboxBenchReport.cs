@@ -7,6 +7,8 @@ namespace EdgeAgent.Benchmarks.Outbox;
 /// <param name="OursPerSecond">Results per second through the outbox, per block, timed at the subscriber (first to last arrival).</param>
 /// <param name="PeerPerSecond">Messages per second from <c>mosquitto_pub -q 1 -l</c>, per block, timed the same way.</param>
 /// <param name="OursOverPeer">Our rate divided by the peer's, per interleaved repeat.</param>
+/// <param name="OursCpuUsPerMessage">This process's CPU (user and system) per result while a block was in flight: sink, outbox, client, its network thread, and the subscriber's reader.</param>
+/// <param name="PeerCpuUsPerMessage">mosquitto_pub's CPU per message, from getrusage of the reaped child.</param>
 /// <param name="EnqueueLatency">Each measured <c>IResultSink.Enqueue</c> (append, flush and the batch's fsync when due), in milliseconds.</param>
 /// <param name="BytesPerResult">Managed bytes the whole process allocated per result while a block was in flight, per block.</param>
 internal sealed record OutboxBenchReport(
@@ -20,6 +22,8 @@ internal sealed record OutboxBenchReport(
     PairedStatistic OursPerSecond,
     PairedStatistic PeerPerSecond,
     PairedStatistic OursOverPeer,
+    PairedStatistic OursCpuUsPerMessage,
+    PairedStatistic PeerCpuUsPerMessage,
     LatencyStatistics EnqueueLatency,
     PairedStatistic BytesPerResult,
     IReadOnlyList<TargetCheck> Targets);
