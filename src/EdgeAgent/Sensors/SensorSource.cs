@@ -11,7 +11,7 @@ namespace EdgeAgent.Sensors;
 /// closed and reopened with exponential backoff and jitter, for ever; the loss and the recovery are reported once
 /// each. A value that cannot be parsed skips one sample, is counted, and is logged (the first of each run of them).
 /// </summary>
-public sealed class SensorSource : IAsyncDisposable
+public sealed class SensorSource : IStreamSource
 {
     private readonly string _stream;
     private readonly ISensorFeed _feed;
@@ -52,6 +52,10 @@ public sealed class SensorSource : IAsyncDisposable
 
     /// <summary>Samples lost because the buffer was full.</summary>
     public long SamplesLost => Buffer.Lost;
+
+    long IStreamSource.ItemsRead => SamplesRead;
+
+    long IStreamSource.FramesDropped => 0;
 
     /// <summary>Readings that could not be parsed (each skipped one sample).</summary>
     public long SamplesInvalid => Interlocked.Read(ref _invalid);
