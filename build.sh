@@ -209,7 +209,8 @@ deb() {
   say "built $package ($(du -k "$package" | cut -f1) KiB)"
 }
 
-# The demo: the project's int8 classifier on a camera cycling through ffmpeg's test patterns (models/README.md),
+# The demo: the project's int8 classifier on a camera cycling through ffmpeg's test patterns and its int8 anomaly
+# detector on a simulated vibration sensor with injected anomalies (models/README.md),
 # publishing to a local mosquitto on 1883, started here if nothing listens there and stopped with the agent.
 run_demo() {
   local broker=""
