@@ -251,8 +251,12 @@ main() {
     bench)
       setup
       build
+      # Both sections run; a target missed in either fails the command.
+      local bench_status=0
       dotnet "$ROOT/tests/EdgeAgent.Benchmarks/bin/$CONFIGURATION/net10.0/EdgeAgent.Benchmarks.dll" \
-        --models "$SHARED_MODELS" --ort-node "$ORT_DIR/$ORT_VERSION/node_modules" "$@"
+        --models "$SHARED_MODELS" --ort-node "$ORT_DIR/$ORT_VERSION/node_modules" "$@" || bench_status=$?
+      dotnet "$ROOT/tests/EdgeAgent.Benchmarks/bin/$CONFIGURATION/net10.0/EdgeAgent.Benchmarks.dll" sensors || bench_status=$?
+      return $bench_status
       ;;
     publish)
       setup

@@ -6,7 +6,6 @@ using EdgeAgent.Mqtt;
 using EdgeAgent.Sensors.Sim;
 using EdgeAgent.Testing;
 using EdgeAgent.Tests.Configuration;
-using EdgeAgent.Tests.Sensors;
 
 namespace EdgeAgent.Tests.Daemon;
 
@@ -92,7 +91,7 @@ public sealed class SensorStreamTests : IAsyncLifetime, IDisposable
         }
 
         Assert.Equal(0, await agent.TerminateAsync(s_wait));
-        var (precision, recall) = AnomalyMatch.Score(new SimSignal(new SimSettings(), 100, 1), starts, window: 64);
+        var (precision, recall) = SimScoring.Score(new SimSignal(new SimSettings(), 100, 1), starts, window: 64);
         Assert.True(precision >= 0.9, $"precision {precision:F3} over {starts.Count} anomalies");
         Assert.True(recall >= 0.9, $"recall {recall:F3}");
         Assert.InRange(ends, starts.Count - 1, starts.Count);

@@ -4,7 +4,6 @@ using EdgeAgent.Pipeline;
 using EdgeAgent.Sensors;
 using EdgeAgent.Sensors.Sim;
 using EdgeAgent.Testing;
-using EdgeAgent.Tests.Sensors;
 using EdgeAgent.Tests.Sources;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -67,7 +66,7 @@ public sealed class SensorPipelineTests(OrtEnvironmentFixture ort)
 
         var starts = observer.Started.ToArray();
         var windowStarts = starts.Select(s => (long)Math.Round((s - RunningSim.Origin).TotalSeconds * 100)).ToArray();
-        var (precision, recall) = AnomalyMatch.Score(new SimSignal(settings, 100, 1), windowStarts, window: 64);
+        var (precision, recall) = SimScoring.Score(new SimSignal(settings, 100, 1), windowStarts, window: 64);
 
         Assert.True(precision >= 0.9, $"precision {precision:F3} for {starts.Length} anomalies started");
         Assert.True(recall >= 0.9, $"recall {recall:F3}");
