@@ -2,7 +2,7 @@
 # edge-agent's one entry point: set-up, build, run, test, bench.
 #   ./build.sh run [ARGS...]   set up, build, run edge-agent with ARGS (none: the demo, with a local mosquitto)
 #   ./build.sh test            set up, build, run every test
-#   ./build.sh bench [SECTION] set up, build, run the benchmarks (all, or pipeline, outbox) and print their tables
+#   ./build.sh bench [SECTION] set up, build, run the benchmarks (all, or pipeline, outbox, sensors) and print their tables
 #   ./build.sh publish RID     framework-dependent build for linux-arm64 or linux-x64 in dist/RID/
 #   ./build.sh deb ARCH        dist/edge-agent_VERSION_ARCH.deb for arm64 or amd64
 # Set-up is idempotent and quiet when nothing is missing; a second run makes no network call.
@@ -209,7 +209,8 @@ deb() {
   say "built $package ($(du -k "$package" | cut -f1) KiB)"
 }
 
-# The demo: the project's int8 classifier on a camera cycling through ffmpeg's test patterns (models/README.md),
+# The demo: the project's int8 classifier on a camera cycling through ffmpeg's test patterns and its int8 anomaly
+# detector on a simulated vibration sensor with injected anomalies (models/README.md),
 # publishing to a local mosquitto on 1883, started here if nothing listens there and stopped with the agent.
 run_demo() {
   local broker=""
@@ -252,14 +253,17 @@ main() {
       build
       local bench="$ROOT/tests/EdgeAgent.Benchmarks/bin/$CONFIGURATION/net10.0/EdgeAgent.Benchmarks.dll"
       # A section's name runs that section alone with the options after it; otherwise every section runs, the
-      # binding's with the options given.
+      # binding's with the options given, and a section that fails fails the command after the rest have run.
       case "${1:-}" in
         pipeline) shift; dotnet "$bench" pipeline --models "$SHARED_MODELS" "$@" ;;
-        outbox) shift; dotnet "$bench" outbox "$@" ;;
+        outbox|sensors) local section=$1; shift; dotnet "$bench" "$section" "$@" ;;
         *)
-          dotnet "$bench" --models "$SHARED_MODELS" --ort-node "$ORT_DIR/$ORT_VERSION/node_modules" "$@"
-          dotnet "$bench" pipeline --models "$SHARED_MODELS"
-          dotnet "$bench" outbox
+          local bench_status=0
+          dotnet "$bench" --models "$SHARED_MODELS" --ort-node "$ORT_DIR/$ORT_VERSION/node_modules" "$@" || bench_status=$?
+          dotnet "$bench" pipeline --models "$SHARED_MODELS" || bench_status=$?
+          dotnet "$bench" outbox || bench_status=$?
+          dotnet "$bench" sensors || bench_status=$?
+          return $bench_status
           ;;
       esac
       ;;

@@ -63,6 +63,12 @@ public sealed record InputDescriptor
 
     /// <summary>For <c>letterbox</c>: <c>center</c> or <c>top_left</c>.</summary>
     public string PadAnchor { get; set; } = "center";
+
+    /// <summary>For sensor windows (NC, NTC): the samples in a window.</summary>
+    public int? Window { get; set; }
+
+    /// <summary>For sensor windows (NC, NTC): the channels in a sample; <see cref="Mean"/> and <see cref="Std"/> hold one value each.</summary>
+    public int? Channels { get; set; }
 }
 
 public sealed record PostprocessDescriptor
@@ -78,6 +84,9 @@ public sealed record PostprocessDescriptor
 
     /// <summary>For detection: <c>yolox</c>, <c>yolov8</c> or <c>ssd</c>.</summary>
     public string? Format { get; set; }
+
+    /// <summary>For anomaly: <c>output</c> (the model's first output value is the score) or <c>reconstruction</c> (the mean squared error between the window and the model's output, an autoencoder).</summary>
+    public string Score { get; set; } = "output";
 }
 
 public sealed record ValidationDescriptor

@@ -36,6 +36,7 @@ internal static class Program
         var command = new RootCommand("Benchmarks edge-agent's ONNX Runtime binding against bare calls and onnxruntime-node")
         {
             models, ortNode, node, overheadModel, threads, only, pairs, blockMs, warmup, warmupMs, minRuns, maxRuns, json,
+            Sensors.SensorBench.Create(root),
         };
         command.Subcommands.Add(PipelineBenchCommand.Create());
         command.Subcommands.Add(Outbox.OutboxBenchCommand.Create(root));

@@ -3,7 +3,9 @@ using System.Diagnostics;
 using EdgeAgent.Configuration;
 using EdgeAgent.Models;
 using EdgeAgent.Onnx;
+using EdgeAgent.Pipeline;
 using EdgeAgent.Pipeline.Preprocessing;
+using EdgeAgent.Sensors;
 using EdgeAgent.Sources;
 using Microsoft.Extensions.Logging;
 
@@ -70,6 +72,12 @@ internal static class CheckCommand
             using var session = environment.CreateSession(package.ModelPath, sessionOptions);
             var skipped = string.Concat(session.Providers.Failures.Select(f => $"; {f.Provider} not used: {f.Reason}"));
             output.WriteLine($"stream {stream.Name}: model {package.Name} v{package.Version} ({package.Descriptor.Task}, sha256 {package.Sha256[..12]}) on {session.Providers.Chosen}{skipped}");
+            if (stream.Source.Type == "sensor")
+            {
+                using var runner = new WindowRunner(package, session, stream.Source.Channels.Count, stream.Source.Window);
+                return true;
+            }
+
             if (ModelInputCheck.Problem(package.Descriptor.Input, session.Inputs) is { } mismatch)
             {
                 output.WriteLine($"stream {stream.Name}: PROBLEM: model {package.Name} v{package.Version}: {mismatch}");
@@ -88,6 +96,11 @@ internal static class CheckCommand
 
     private static async Task<bool> CheckSourceAsync(StreamOptions stream, ILoggerFactory loggerFactory, TextWriter output, CancellationToken cancellation)
     {
+        if (stream.Source.Type == "sensor")
+        {
+            return await CheckSensorAsync(stream, loggerFactory, output, cancellation);
+        }
+
         var settings = CameraSettingsFrom(stream.Source);
         var observer = new FirstLoss();
         var watch = Stopwatch.StartNew();
@@ -106,6 +119,37 @@ internal static class CheckCommand
         {
             output.WriteLine($"stream {stream.Name}: PROBLEM: source {Describe(stream.Source)}: no frame within {settings.StallTimeout.TotalSeconds:F0} s{(observer.Reason is { } reason ? ": " + reason : string.Empty)}");
             return false;
+        }
+    }
+
+    /// <summary>Opens the sensor once and reads one sample (a value that does not parse is reported too).</summary>
+    private static async Task<bool> CheckSensorAsync(StreamOptions stream, ILoggerFactory loggerFactory, TextWriter output, CancellationToken cancellation)
+    {
+        var source = stream.Source;
+        using var feed = SensorFeeds.Create(stream.Name, source, loggerFactory.CreateLogger("EdgeAgent.Sensors"), TimeProvider.System);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        timeout.CancelAfter(TimeSpan.FromSeconds(source.StallTimeoutSeconds));
+        var values = new float[feed.Channels];
+        try
+        {
+            feed.Open();
+            await feed.ReadAsync(values, timeout.Token);
+            output.WriteLine($"stream {stream.Name}: source {feed.Description}: {string.Join(", ", source.Channels.Zip(values, (c, v) => $"{c}={v.ToString(System.Globalization.CultureInfo.InvariantCulture)}"))}");
+            return true;
+        }
+        catch (Exception ex) when (ex is SensorUnavailableException or SensorValueException or EndOfStreamException)
+        {
+            output.WriteLine($"stream {stream.Name}: PROBLEM: source {feed.Description}: {ex.Message}");
+            return false;
+        }
+        catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
+        {
+            output.WriteLine($"stream {stream.Name}: PROBLEM: source {feed.Description}: no sample within {source.StallTimeoutSeconds:F0} s");
+            return false;
+        }
+        finally
+        {
+            feed.Close();
         }
     }
 

@@ -139,6 +139,21 @@ public sealed class StreamOptions
     public string Publish { get; set; } = "all";
 
     public double MinScore { get; set; }
+
+    /// <summary>For sensor streams: when the anomaly state starts and ends.</summary>
+    public AnomalyOptions Anomaly { get; set; } = new();
+}
+
+/// <summary>Hysteresis of a sensor stream's anomaly state, so one noisy window does not flap it.</summary>
+public sealed class AnomalyOptions
+{
+    /// <summary>Consecutive windows scoring at or above the model's threshold that start an anomaly.</summary>
+    public int EnterWindows { get; set; } = 2;
+
+    /// <summary>Consecutive windows scoring below LeaveRatio x the threshold that end it.</summary>
+    public int LeaveWindows { get; set; } = 3;
+
+    public double LeaveRatio { get; set; } = 0.7;
 }
 
 public sealed class SourceOptions
@@ -164,4 +179,58 @@ public sealed class SourceOptions
     public List<string> Arguments { get; set; } = [];
 
     public double StallTimeoutSeconds { get; set; } = 10;
+
+    /// <summary>For sensor sources: <c>iio</c>, <c>hwmon</c>, <c>thermal</c>, <c>w1</c>, <c>exec</c>, <c>replay</c> or <c>sim</c>.</summary>
+    public string? Kind { get; set; }
+
+    /// <summary>Samples a second; for <c>replay</c>, 0 keeps the recorded pace.</summary>
+    public double RateHz { get; set; }
+
+    /// <summary>Samples in a model input window.</summary>
+    public int Window { get; set; }
+
+    /// <summary>Samples from one window to the next (Window for windows that do not overlap).</summary>
+    public int Hop { get; set; }
+
+    /// <summary>
+    /// One name per channel: IIO channel names (<c>accel_x</c>), hwmon labels or attribute prefixes, thermal zone
+    /// types, 1-Wire slave ids, the CSV columns of a replay; for exec and sim just names.
+    /// </summary>
+    public List<string> Channels { get; set; } = [];
+
+    /// <summary>The IIO device's or hwmon chip's <c>name</c>.</summary>
+    public string? Device { get; set; }
+
+    public string SysfsRoot { get; set; } = "/sys";
+
+    /// <summary>Samples that may wait for inference before new ones are lost.</summary>
+    public int BufferSamples { get; set; } = 4096;
+
+    /// <summary>For <c>replay</c>: the CSV file.</summary>
+    public string? File { get; set; }
+
+    /// <summary>For <c>replay</c>: the column holding each row's time (seconds, or ISO 8601).</summary>
+    public string TimeColumn { get; set; } = "time";
+
+    /// <summary>For <c>replay</c> and <c>sim</c>: off, samples come as fast as inference takes them (tests, benchmarks).</summary>
+    public bool Realtime { get; set; } = true;
+
+    public SimOptions Sim { get; set; } = new();
+}
+
+/// <summary>The simulated sensor: sine plus noise, with anomalies injected at seeded times.</summary>
+public sealed class SimOptions
+{
+    public int Seed { get; set; } = 1;
+
+    public double FrequencyHz { get; set; } = 5;
+
+    public double Amplitude { get; set; } = 1;
+
+    public double Noise { get; set; } = 0.1;
+
+    /// <summary>One anomaly in every such period but the first; 0 for none.</summary>
+    public double AnomalyEverySeconds { get; set; } = 20;
+
+    public double AnomalySeconds { get; set; } = 3;
 }

@@ -11,7 +11,8 @@ namespace EdgeAgent.Configuration;
 public sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
 {
     private static readonly string[] s_publishModes = ["all", "changes", "detections", "anomalies", "none"];
-    private static readonly string[] s_sourceTypes = ["camera", "exec"];
+    private static readonly string[] s_sourceTypes = ["camera", "exec", "sensor"];
+    private static readonly string[] s_sensorKinds = ["iio", "hwmon", "thermal", "w1", "exec", "replay", "sim"];
     private static readonly string[] s_pixelFormats = ["rgb24", "bgr24", "gray", "yuv420p"];
 
     public ValidateOptionsResult Validate(string? name, AgentOptions options)
@@ -91,6 +92,14 @@ public sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
             Require(stream.MinScore is >= 0 and <= 1, $"{key}:MinScore", stream.MinScore, "between 0 and 1");
             Require(stream.MaxFps >= 0, $"{key}:MaxFps", stream.MaxFps, "0 (unlimited) or more");
             CheckSource(stream.Source, $"{key}:Source", Require);
+            if (stream.Source.Type == "sensor")
+            {
+                CheckSensor(stream.Source, $"{key}:Source", Require);
+                var anomaly = stream.Anomaly;
+                Require(anomaly.EnterWindows is >= 1 and <= 1000, $"{key}:Anomaly:EnterWindows", anomaly.EnterWindows, "between 1 and 1000");
+                Require(anomaly.LeaveWindows is >= 1 and <= 1000, $"{key}:Anomaly:LeaveWindows", anomaly.LeaveWindows, "between 1 and 1000");
+                Require(anomaly.LeaveRatio is > 0 and <= 1, $"{key}:Anomaly:LeaveRatio", anomaly.LeaveRatio, "more than 0 and at most 1");
+            }
         }
 
         return failures;
@@ -98,7 +107,7 @@ public sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
 
     private static void CheckSource(SourceOptions source, string key, Action<bool, string, object?, string> require)
     {
-        require(s_sourceTypes.Contains(source.Type), $"{key}:Type", source.Type, string.Join(" or ", s_sourceTypes));
+        require(s_sourceTypes.Contains(source.Type), $"{key}:Type", source.Type, string.Join(", ", s_sourceTypes));
         require(source.Width is > 0 and <= 8192 && source.Width % 2 == 0, $"{key}:Width", source.Width, "an even number of pixels from 2 to 8192");
         require(source.Height is > 0 and <= 8192 && source.Height % 2 == 0, $"{key}:Height", source.Height, "an even number of pixels from 2 to 8192");
         require(source.Fps is > 0 and <= 240, $"{key}:Fps", source.Fps, "more than 0 and at most 240");
@@ -111,6 +120,45 @@ public sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
         else if (source.Type == "exec")
         {
             require(!string.IsNullOrWhiteSpace(source.Command), $"{key}:Command", source.Command, "the program that writes raw frames to stdout");
+        }
+    }
+
+    private static void CheckSensor(SourceOptions source, string key, Action<bool, string, object?, string> require)
+    {
+        require(s_sensorKinds.Contains(source.Kind), $"{key}:Kind", source.Kind, string.Join(", ", s_sensorKinds));
+        var rateAllowed = source.Kind == "replay" ? source.RateHz is >= 0 and <= 100_000 : source.RateHz is > 0 and <= 100_000;
+        require(rateAllowed, $"{key}:RateHz", source.RateHz, source.Kind == "replay" ? "0 (the recorded pace) up to 100000" : "more than 0 and at most 100000");
+        require(source.Window is >= 1 and <= 65_536, $"{key}:Window", source.Window, "between 1 and 65536 samples");
+        require(source.Hop >= 1 && source.Hop <= Math.Max(source.Window, 1), $"{key}:Hop", source.Hop, "between 1 and Window");
+        require(source.Channels.Count is >= 1 and <= 1024 && source.Channels.All(c => !string.IsNullOrWhiteSpace(c)), $"{key}:Channels", $"[{string.Join(", ", source.Channels)}]", "a list of 1 to 1024 channel names");
+        require(source.BufferSamples is >= 1 and <= 10_000_000, $"{key}:BufferSamples", source.BufferSamples, "between 1 and 10000000");
+        switch (source.Kind)
+        {
+            case "iio" or "hwmon":
+                require(!string.IsNullOrWhiteSpace(source.Device), $"{key}:Device", source.Device, $"the {(source.Kind == "iio" ? "IIO device's" : "hwmon chip's")} name (its 'name' file)");
+                break;
+            case "exec":
+                require(!string.IsNullOrWhiteSpace(source.Command), $"{key}:Command", source.Command, "the program that prints one line of numbers per sample");
+                break;
+            case "replay":
+                require(source.File is not null && System.IO.File.Exists(source.File), $"{key}:File", source.File, "an existing CSV file");
+                break;
+            default:
+                break;
+        }
+
+        if (source.Kind is "iio" or "hwmon" or "thermal" or "w1")
+        {
+            require(Path.IsPathFullyQualified(source.SysfsRoot), $"{key}:SysfsRoot", source.SysfsRoot, "an absolute directory path");
+        }
+
+        var sim = source.Sim;
+        if (source.Kind == "sim")
+        {
+            require(sim.FrequencyHz > 0 && sim.FrequencyHz < source.RateHz / 2, $"{key}:Sim:FrequencyHz", sim.FrequencyHz, "more than 0 and below half of RateHz");
+            require(sim.Noise >= 0, $"{key}:Sim:Noise", sim.Noise, "0 or more");
+            require(sim.AnomalyEverySeconds >= 0, $"{key}:Sim:AnomalyEverySeconds", sim.AnomalyEverySeconds, "0 (none) or more");
+            require(sim.AnomalySeconds >= 0 && (sim.AnomalyEverySeconds == 0 || sim.AnomalySeconds < sim.AnomalyEverySeconds), $"{key}:Sim:AnomalySeconds", sim.AnomalySeconds, "0 or more and below AnomalyEverySeconds");
         }
     }
 

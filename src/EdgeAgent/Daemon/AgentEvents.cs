@@ -2,6 +2,8 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
 using EdgeAgent.Outbox;
+using EdgeAgent.Pipeline;
+using EdgeAgent.Sensors;
 using EdgeAgent.Sources;
 using Microsoft.Extensions.Logging;
 
@@ -11,7 +13,7 @@ namespace EdgeAgent.Daemon;
 /// The <c>events</c> topic: each event gets the next "events" seq and goes through the outbox (so it survives a
 /// restart), and is logged with its EA_EVENT field. Also knows which streams are degraded, for the status.
 /// </summary>
-internal sealed class AgentEvents(string device, string topic, ILogger logger, TimeProvider time) : ISourceObserver, IOutboxObserver
+internal sealed class AgentEvents(string device, string topic, ILogger logger, TimeProvider time) : ISensorObserver, IAnomalyObserver, IOutboxObserver
 {
     private readonly ConcurrentDictionary<string, string> _degraded = new(StringComparer.Ordinal);
     private DurableOutbox? _outbox;
@@ -37,6 +39,15 @@ internal sealed class AgentEvents(string device, string topic, ILogger logger, T
         Publish("source_restored", $"frames again after {downtime.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture)} s", stream);
         StateChanged?.Invoke();
     }
+
+    public void SamplesLost(string stream, long lostSoFar) =>
+        Publish("samples_lost", $"the sample buffer was full: {lostSoFar} sample(s) lost so far", stream);
+
+    public void AnomalyStarted(string stream, float score, float threshold, DateTimeOffset windowStart) =>
+        Publish("anomaly_started", $"score {score.ToString("G4", CultureInfo.InvariantCulture)} at or above the threshold {threshold.ToString("G4", CultureInfo.InvariantCulture)} from the window starting {StatusDocument.Timestamp(windowStart)}", stream);
+
+    public void AnomalyEnded(string stream, float score, TimeSpan duration) =>
+        Publish("anomaly_ended", $"score {score.ToString("G4", CultureInfo.InvariantCulture)} back below the leave threshold after {duration.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture)} s", stream);
 
     public void RecordsDropped(long records, string reason) => Publish("outbox_full", $"{records} oldest record(s) dropped: {reason}", null);
 

@@ -6,6 +6,7 @@ using EdgeAgent.Onnx;
 using EdgeAgent.Outbox;
 using EdgeAgent.Pipeline;
 using EdgeAgent.Protocol;
+using EdgeAgent.Sensors;
 using EdgeAgent.Sources;
 using EdgeAgent.Systemd;
 using Microsoft.Extensions.Hosting;
@@ -145,6 +146,11 @@ internal sealed partial class AgentService(AgentOptions options, ILoggerFactory 
             sessions[stream.Model] = session;
         }
 
+        if (stream.Source.Type == "sensor")
+        {
+            return StartSensorStream(stream, package, session, outbox, topics, events);
+        }
+
         var settings = Commands.CheckCommand.CameraSettingsFrom(stream.Source);
         var runner = new ModelRunner(package, session, settings.Geometry, (float)stream.MinScore);
         var source = new CameraSource(stream.Name, settings, events, loggerFactory.CreateLogger("EdgeAgent.Sources"), time);
@@ -162,6 +168,42 @@ internal sealed partial class AgentService(AgentOptions options, ILoggerFactory 
         return new RunningStream(stream.Name, source, runner, writer, pipeline, session.Providers.Chosen);
     }
 
+    private RunningStream StartSensorStream(StreamOptions stream, ModelPackage package, InferenceSession session, DurableOutbox outbox, Topics topics, AgentEvents events)
+    {
+        var source = stream.Source;
+        var logger = loggerFactory.CreateLogger("EdgeAgent.Sensors");
+        var runner = new WindowRunner(package, session, source.Channels.Count, source.Window);
+        var input = package.Descriptor.Input;
+        WindowAssembler windows;
+        try
+        {
+            windows = new WindowAssembler(source.Channels.Count, source.Window, source.Hop, input.Mean, input.Std);
+        }
+        catch (ArgumentException ex)
+        {
+            runner.Dispose();
+            throw new InvalidDataException($"model {package.Name} v{package.Version}: {ex.Message}", ex);
+        }
+
+        var threshold = package.Descriptor.Postprocess.Threshold;
+        var hysteresis = new AnomalyHysteresis(threshold, threshold * (float)stream.Anomaly.LeaveRatio, stream.Anomaly.EnterWindows, stream.Anomaly.LeaveWindows);
+        var sensor = new SensorSource(stream.Name, SensorFeeds.Create(stream.Name, source, logger, time), SensorFeeds.Settings(source), events, logger, time);
+        var writer = new ResultWriter(options.Device.Id, stream.Name, package);
+        var pipeline = new SensorPipeline(
+            stream.Name,
+            sensor.Buffer,
+            windows,
+            runner,
+            hysteresis,
+            writer,
+            new PublishPolicy(stream.Publish, (float)stream.MinScore),
+            new OutboxResultSink(outbox, topics, options.Device.Id, options.Mqtt.Qos),
+            events,
+            loggerFactory.CreateLogger("EdgeAgent.Pipeline"));
+        sensor.Start();
+        return new RunningStream(stream.Name, sensor, runner, writer, pipeline, session.Providers.Chosen);
+    }
+
     /// <summary>Beats each stream's liveness while its pipeline moves; a source in backoff is degraded, not dead.</summary>
     private async Task SuperviseAsync(List<RunningStream> streams, LivenessMonitor liveness, CancellationToken stopping)
     {
@@ -174,7 +216,7 @@ internal sealed partial class AgentService(AgentOptions options, ILoggerFactory 
                 for (var i = 0; i < streams.Count; i++)
                 {
                     var pipeline = streams[i].Pipeline;
-                    var moved = pipeline.Inferred + pipeline.Throttled + pipeline.Failed;
+                    var moved = pipeline.Progress;
                     if (moved != progress[i])
                     {
                         progress[i] = moved;
@@ -288,4 +330,4 @@ internal sealed partial class AgentService(AgentOptions options, ILoggerFactory 
 }
 
 /// <summary>One stream's running parts.</summary>
-internal sealed record RunningStream(string Name, CameraSource Source, ModelRunner Runner, ResultWriter Writer, StreamPipeline Pipeline, string Provider);
+internal sealed record RunningStream(string Name, IStreamSource Source, IDisposable Runner, ResultWriter Writer, IStreamPipeline Pipeline, string Provider);

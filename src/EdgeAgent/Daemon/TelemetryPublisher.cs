@@ -17,7 +17,7 @@ internal sealed class TelemetryPublisher(string device, string topic, IReadOnlyL
 
     public async Task RunAsync(CancellationToken stopping)
     {
-        var previous = streams.Select(s => (Read: s.Source.FramesRead, Inferred: s.Pipeline.Inferred)).ToArray();
+        var previous = streams.Select(s => (Read: s.Source.ItemsRead, Inferred: s.Pipeline.Inferred)).ToArray();
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var started = time.GetTimestamp();
         while (true)
@@ -39,13 +39,13 @@ internal sealed class TelemetryPublisher(string device, string topic, IReadOnlyL
                 for (var i = 0; i < streams.Count; i++)
                 {
                     var stream = streams[i];
-                    var (read, inferred) = (stream.Source.FramesRead, stream.Pipeline.Inferred);
+                    var (read, inferred) = (stream.Source.ItemsRead, stream.Pipeline.Inferred);
                     json.WriteStartObject(stream.Name);
                     json.WriteNumber("fps_in", Math.Round((read - previous[i].Read) / elapsed, 2));
                     json.WriteNumber("fps_inferred", Math.Round((inferred - previous[i].Inferred) / elapsed, 2));
                     json.WriteNumber("frames_dropped", stream.Source.FramesDropped);
                     json.WriteNumber("inference_errors", stream.Pipeline.Failed);
-                    json.WriteNumber("samples_lost", 0);
+                    json.WriteNumber("samples_lost", stream.Source.SamplesLost);
                     var latencies = stream.Pipeline.TakeLatencies();
                     json.WriteStartObject("latency_ms");
                     if (latencies.Length > 0)

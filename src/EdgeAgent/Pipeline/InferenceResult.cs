@@ -32,8 +32,25 @@ public sealed class InferenceResult
 
     public double TotalMs => PreMs + InferMs + PostMs;
 
+    /// <summary>The result of a sensor window (the anomaly task) rather than of a frame.</summary>
+    public bool IsWindow { get; set; }
+
+    /// <summary>The anomaly score of the window.</summary>
+    public float Score { get; set; }
+
+    public float Threshold { get; set; }
+
+    /// <summary>The stream's anomaly state after this window (with hysteresis, so one noisy window does not flip it).</summary>
+    public bool Anomalous { get; set; }
+
+    public DateTimeOffset WindowStart { get; set; }
+
+    public DateTimeOffset WindowEnd { get; set; }
+
+    public int WindowSamples { get; set; }
+
     /// <summary>The label (or class index) this result leads with, for the <c>changes</c> publish mode; -1 for none.</summary>
-    public int LeadingClass => TopCount > 0 ? _top[0].Index : DetectionCount > 0 ? _detections[0].ClassIndex : -1;
+    public int LeadingClass => IsWindow ? (Anomalous ? 1 : 0) : TopCount > 0 ? _top[0].Index : DetectionCount > 0 ? _detections[0].ClassIndex : -1;
 
     /// <summary>The best score in the result, for the <c>detections</c> publish mode.</summary>
     public float BestScore => TopCount > 0 ? _top[0].Score : DetectionCount > 0 ? _detections[0].Score : 0f;

@@ -144,7 +144,7 @@ public sealed class ModelRunner : IDisposable
     }
 
     /// <summary>Output buffers sized by one trial run, so outputs whose size follows the input are covered too.</summary>
-    private static OrtTensor[] AllocateOutputs(InferenceSession session, OrtTensor input)
+    internal static OrtTensor[] AllocateOutputs(InferenceSession session, OrtTensor input)
     {
         var outputs = new List<OrtTensor>();
         foreach (var trial in session.Run(new Dictionary<string, OrtTensor> { [session.Inputs[0].Name] = input }))

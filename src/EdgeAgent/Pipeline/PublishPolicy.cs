@@ -1,14 +1,16 @@
 namespace EdgeAgent.Pipeline;
 
 /// <summary>
-/// Which inferences are published (CONTRACT.md section 4): <c>all</c>; <c>changes</c> when the leading label changes;
-/// <c>detections</c> when something scores at least MinScore; <c>none</c> (telemetry only).
+/// Which inferences are published (CONTRACT.md section 4): <c>all</c>; <c>changes</c> when the leading label or the
+/// anomaly state changes; <c>detections</c> when something scores at least MinScore; <c>anomalies</c> every window
+/// while an anomaly lasts and the one that ends it; <c>none</c> (telemetry only).
 /// </summary>
 public sealed class PublishPolicy
 {
     private readonly string _mode;
     private readonly float _minScore;
     private int _lastLeading = int.MinValue;
+    private bool _wasAnomalous;
 
     public PublishPolicy(string mode, float minScore)
     {
@@ -32,6 +34,10 @@ public sealed class PublishPolicy
                 var changed = leading != _lastLeading;
                 _lastLeading = leading;
                 return changed;
+            case "anomalies":
+                var publish = result.Anomalous || _wasAnomalous;
+                _wasAnomalous = result.Anomalous;
+                return publish;
             default:
                 return false;
         }

@@ -42,6 +42,12 @@ public sealed class ResultWriter : IDisposable
     private static readonly JsonEncodedText s_outputs = JsonEncodedText.Encode("outputs");
     private static readonly JsonEncodedText s_shape = JsonEncodedText.Encode("shape");
     private static readonly JsonEncodedText s_data = JsonEncodedText.Encode("data");
+    private static readonly JsonEncodedText s_threshold = JsonEncodedText.Encode("threshold");
+    private static readonly JsonEncodedText s_anomaly = JsonEncodedText.Encode("anomaly");
+    private static readonly JsonEncodedText s_window = JsonEncodedText.Encode("window");
+    private static readonly JsonEncodedText s_startTs = JsonEncodedText.Encode("start_ts");
+    private static readonly JsonEncodedText s_endTs = JsonEncodedText.Encode("end_ts");
+    private static readonly JsonEncodedText s_samples = JsonEncodedText.Encode("samples");
 
     private readonly ArrayBufferWriter<byte> _buffer = new(4096);
     private readonly Utf8JsonWriter _json;
@@ -77,16 +83,20 @@ public sealed class ResultWriter : IDisposable
         json.WriteString(s_device, _deviceValue);
         json.WriteString(s_stream, _streamValue);
         json.WriteNumber(s_seq, seq);
-        Span<byte> timestamp = stackalloc byte[32];
-        result.Timestamp.UtcDateTime.TryFormat(timestamp, out var written, "yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
-        json.WriteString(s_ts, timestamp[..written]);
+        WriteTimestamp(s_ts, result.Timestamp);
         json.WriteStartObject(s_model);
         json.WriteString(s_name, _modelName);
         json.WriteNumber(s_version, _modelVersion);
         json.WriteString(s_sha256, _modelSha256);
         json.WriteEndObject();
         json.WriteString(s_task, _task);
-        if (result.TopCount > 0)
+        if (result.IsWindow)
+        {
+            json.WriteNumber(s_score, Math.Round(result.Score, 5));
+            json.WriteNumber(s_threshold, Math.Round(result.Threshold, 5));
+            json.WriteBoolean(s_anomaly, result.Anomalous);
+        }
+        else if (result.TopCount > 0)
         {
             json.WriteStartArray(s_top);
             foreach (var entry in result.Top)
@@ -131,17 +141,36 @@ public sealed class ResultWriter : IDisposable
         json.WriteNumber(s_post, Math.Round(result.PostMs, 2));
         json.WriteNumber(s_total, Math.Round(result.TotalMs, 2));
         json.WriteEndObject();
-        json.WriteStartObject(s_frame);
-        json.WriteNumber(s_index, result.FrameIndex);
-        json.WriteNumber(s_width, frameWidth);
-        json.WriteNumber(s_height, frameHeight);
-        json.WriteEndObject();
+        if (result.IsWindow)
+        {
+            json.WriteStartObject(s_window);
+            WriteTimestamp(s_startTs, result.WindowStart);
+            WriteTimestamp(s_endTs, result.WindowEnd);
+            json.WriteNumber(s_samples, result.WindowSamples);
+            json.WriteEndObject();
+        }
+        else
+        {
+            json.WriteStartObject(s_frame);
+            json.WriteNumber(s_index, result.FrameIndex);
+            json.WriteNumber(s_width, frameWidth);
+            json.WriteNumber(s_height, frameHeight);
+            json.WriteEndObject();
+        }
+
         json.WriteEndObject();
         json.Flush();
         return _buffer.WrittenMemory;
     }
 
     public void Dispose() => _json.Dispose();
+
+    private void WriteTimestamp(JsonEncodedText name, DateTimeOffset value)
+    {
+        Span<byte> timestamp = stackalloc byte[32];
+        value.UtcDateTime.TryFormat(timestamp, out var written, "yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+        _json.WriteString(name, timestamp[..written]);
+    }
 
     private void WriteValues(OrtTensor output)
     {

@@ -17,16 +17,13 @@ public sealed class StreamPipeline(
     PublishPolicy policy,
     FrameThrottle throttle,
     IResultSink sink,
-    ILogger logger)
+    ILogger logger) : IStreamPipeline
 {
     private long _inferred;
     private long _published;
     private long _failed;
     private long _throttled;
-    private readonly double[] _latencies = new double[512];
-    private readonly Lock _latencyGate = new();
-    private int _latencyNext;
-    private int _latencyCount;
+    private readonly LatencyRecorder _latencies = new();
 
     public string Stream => stream;
 
@@ -38,21 +35,9 @@ public sealed class StreamPipeline(
 
     public long Throttled => Interlocked.Read(ref _throttled);
 
-    /// <summary>The most recent per-frame times (pre + infer + post, ms), at most 512, and clears them.</summary>
-    public double[] TakeLatencies()
-    {
-        lock (_latencyGate)
-        {
-            var taken = new double[_latencyCount];
-            for (var i = 0; i < taken.Length; i++)
-            {
-                taken[i] = _latencies[(_latencyNext - 1 - i + _latencies.Length) % _latencies.Length];
-            }
+    public long Progress => Inferred + Throttled + Failed;
 
-            _latencyCount = 0;
-            return taken;
-        }
-    }
+    public double[] TakeLatencies() => _latencies.Take();
 
     /// <summary>Runs until <paramref name="stopping"/> fires or the source's channel ends.</summary>
     public async Task RunAsync(CancellationToken stopping)
@@ -89,12 +74,7 @@ public sealed class StreamPipeline(
                 }
 
                 Interlocked.Increment(ref _inferred);
-                lock (_latencyGate)
-                {
-                    _latencies[_latencyNext] = result.TotalMs;
-                    _latencyNext = (_latencyNext + 1) % _latencies.Length;
-                    _latencyCount = Math.Min(_latencyCount + 1, _latencies.Length);
-                }
+                _latencies.Add(result.TotalMs);
 
                 if (!policy.ShouldPublish(result))
                 {

@@ -13,7 +13,7 @@ namespace EdgeAgent.Sources;
 /// A process that exits or stalls is killed, reaped and restarted with exponential backoff and jitter, for ever;
 /// the loss and the recovery are reported once each.
 /// </summary>
-public sealed class CameraSource : IAsyncDisposable
+public sealed class CameraSource : IStreamSource
 {
     private readonly string _stream;
     private readonly CameraSettings _settings;
@@ -63,6 +63,10 @@ public sealed class CameraSource : IAsyncDisposable
 
     /// <summary>Frames replaced by a newer one before the pipeline took them.</summary>
     public long FramesDropped => Interlocked.Read(ref _dropped);
+
+    long IStreamSource.ItemsRead => FramesRead;
+
+    long IStreamSource.SamplesLost => 0;
 
     /// <summary>Frame buffers ever allocated; flat once in steady state.</summary>
     public int FramesAllocated => _pool.Created;

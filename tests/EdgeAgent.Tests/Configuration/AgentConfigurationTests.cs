@@ -59,7 +59,7 @@ public sealed class AgentConfigurationTests : IDisposable
     [InlineData("Streams:0:Model", "..", "Streams:0:Model is '..'; it must be a model name")]
     [InlineData("Streams:0:Publish", "sometimes", "Streams:0:Publish is 'sometimes'; it must be all, changes, detections, anomalies, none")]
     [InlineData("Streams:0:MinScore", "1.5", "Streams:0:MinScore is 1.5; it must be between 0 and 1")]
-    [InlineData("Streams:0:Source:Type", "scanner", "Streams:0:Source:Type is 'scanner'; it must be camera or exec")]
+    [InlineData("Streams:0:Source:Type", "scanner", "Streams:0:Source:Type is 'scanner'; it must be camera, exec, sensor")]
     [InlineData("Streams:0:Source:Width", "-2", "Streams:0:Source:Width is -2; it must be an even number of pixels")]
     [InlineData("Streams:0:Source:Fps", "0", "Streams:0:Source:Fps is 0;")]
     [InlineData("Streams:0:Source:PixelFormat", "cmyk", "Streams:0:Source:PixelFormat is 'cmyk'; it must be rgb24, bgr24, gray, yuv420p")]

@@ -1,0 +1,10 @@
+namespace EdgeAgent.Sensors;
+
+public enum AnomalyTransition
+{
+    None,
+
+    Started,
+
+    Ended,
+}

@@ -1,0 +1,115 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeAgent.Sensors;
+
+/// <summary>
+/// The <c>exec</c> kind: a command that prints one line of numbers per sample (one per channel). Each line is a
+/// sample, stamped when it is read. When the command exits the sensor is unavailable, and the source starts it again
+/// with backoff; what it last wrote to stderr is in the reason.
+/// </summary>
+public sealed class ExecFeed(string stream, string program, IReadOnlyList<string> arguments, int channels, ILogger logger, TimeProvider time) : ISensorFeed
+{
+    private Process? _process;
+    private Task _errors = Task.CompletedTask;
+    private volatile string _lastError = string.Empty;
+    private int _starts;
+
+    public int Channels => channels;
+
+    public string Description => $"exec {program} {string.Join(' ', arguments)}".TrimEnd();
+
+    /// <summary>How many times the command was started.</summary>
+    public int Starts => Volatile.Read(ref _starts);
+
+    /// <summary>The running command's process id, or null.</summary>
+    public int? ProcessId => _process?.Id;
+
+    public void Open()
+    {
+        Close();
+        var start = new ProcessStartInfo(program)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        var process = new Process { StartInfo = start };
+        try
+        {
+            process.Start();
+        }
+        catch (Win32Exception ex)
+        {
+            process.Dispose();
+            throw new SensorUnavailableException($"{program} could not be started: {ex.Message}", ex);
+        }
+
+        Interlocked.Increment(ref _starts);
+        process.StandardInput.Close();
+        _lastError = string.Empty;
+        _process = process;
+        _errors = Task.Run(() => ForwardErrorsAsync(process));
+    }
+
+    public async ValueTask<DateTimeOffset> ReadAsync(float[] values, CancellationToken cancellationToken)
+    {
+        var process = _process ?? throw new InvalidOperationException("the command is not running");
+        var line = await process.StandardOutput.ReadLineAsync(cancellationToken);
+        if (line is null)
+        {
+            await process.WaitForExitAsync(cancellationToken);
+            await _errors;
+            var error = _lastError;
+            throw new SensorUnavailableException($"{program} exited with code {process.ExitCode}{(error.Length > 0 ? ": " + error : string.Empty)}");
+        }
+
+        SampleLine.Parse(line, values, program);
+        return time.GetUtcNow();
+    }
+
+    public void Close()
+    {
+        var process = _process;
+        if (process is null)
+        {
+            return;
+        }
+
+        _process = null;
+        try
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+        }
+
+        process.WaitForExit();
+        process.Dispose();
+    }
+
+    public void Dispose() => Close();
+
+    private async Task ForwardErrorsAsync(Process process)
+    {
+        while (await process.StandardError.ReadLineAsync() is { } line)
+        {
+            if (line.Length > 0)
+            {
+                _lastError = line;
+                Log.ChildOutput(logger, stream, program, line);
+            }
+        }
+    }
+}

@@ -1,0 +1,145 @@
+using System.Globalization;
+
+namespace EdgeAgent.Sensors;
+
+/// <summary>
+/// The <c>replay</c> kind: a CSV file with a header row, a time column (seconds, or ISO 8601 timestamps) and a
+/// column per channel. Rows are replayed at the recorded pace (<paramref name="rateHz"/> 0) or at a fixed rate, on a
+/// drift-free schedule from the first row; with <paramref name="loop"/> the file starts again at its end, else the
+/// stream ends. Not <paramref name="realtime"/>, rows come as fast as they are taken, stamped with their replay time.
+/// </summary>
+public sealed class ReplayFeed(string path, string timeColumn, IReadOnlyList<string> channels, double rateHz, bool loop, bool realtime, TimeProvider time) : ISensorFeed
+{
+    private StreamReader? _reader;
+    private int[] _columns = [];
+    private int _timeIndex;
+    private long _line;
+    private long _rows;
+    private double _firstTime = double.NaN;
+    private double _passOffset;
+    private double _lastTime;
+    private double _recordedInterval;
+    private long _startTimestamp;
+    private DateTimeOffset _start;
+    private string[] _fields = [];
+
+    public int Channels => channels.Count;
+
+    public string Description => $"replay {path}";
+
+    public void Open()
+    {
+        Close();
+        try
+        {
+            _reader = new StreamReader(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new SensorUnavailableException($"{path} cannot be opened: {ex.Message}", ex);
+        }
+
+        var header = _reader.ReadLine() ?? throw new SensorUnavailableException($"{path} is empty: a header row naming the columns comes first");
+        var names = header.Split(',').Select(n => n.Trim()).ToList();
+        _timeIndex = names.IndexOf(timeColumn);
+        if (rateHz <= 0 && _timeIndex < 0)
+        {
+            throw new SensorUnavailableException($"{path} has no time column '{timeColumn}' (its columns: {header})");
+        }
+
+        _columns = [.. channels.Select(c => names.IndexOf(c) is var i and >= 0 ? i : throw new SensorUnavailableException($"{path} has no column '{c}' (its columns: {header})"))];
+        _line = 1;
+        _rows = 0;
+        _firstTime = double.NaN;
+        _passOffset = 0;
+        _startTimestamp = time.GetTimestamp();
+        _start = time.GetUtcNow();
+    }
+
+    public async ValueTask<DateTimeOffset> ReadAsync(float[] values, CancellationToken cancellationToken)
+    {
+        var reader = _reader ?? throw new InvalidOperationException("the file is not open");
+        var line = await reader.ReadLineAsync(cancellationToken);
+        _line++;
+        if (line is null || line.Length == 0)
+        {
+            if (line is not null)
+            {
+                throw new SensorValueException($"{path}:{_line}: an empty row");
+            }
+
+            if (!loop || _rows == 0)
+            {
+                throw new EndOfStreamException($"{path} ended after {_rows} row(s)");
+            }
+
+            // The next pass follows the last row by the recording's mean interval.
+            _passOffset += _lastTime - _firstTime + _recordedInterval;
+            reader.DiscardBufferedData();
+            reader.BaseStream.Position = 0;
+            await reader.ReadLineAsync(cancellationToken);
+            _line = 1;
+            return await ReadAsync(values, cancellationToken);
+        }
+
+        _fields = line.Split(',');
+        var where = $"{path}:{_line}";
+        foreach (var (channel, column) in _columns.Index())
+        {
+            if (column >= _fields.Length || !float.TryParse(_fields[column], NumberStyles.Float, CultureInfo.InvariantCulture, out values[channel]))
+            {
+                throw new SensorValueException($"{where}: column '{channels[channel]}' is '{(column < _fields.Length ? _fields[column] : string.Empty)}', not a number");
+            }
+        }
+
+        double offset;
+        if (rateHz > 0)
+        {
+            offset = _rows / rateHz;
+        }
+        else
+        {
+            var recorded = ParseTime(_fields[_timeIndex], where);
+            if (double.IsNaN(_firstTime))
+            {
+                _firstTime = recorded;
+            }
+
+            offset = _passOffset + recorded - _firstTime;
+            _recordedInterval = _rows > 0 ? (recorded - _firstTime) / _rows : 0;
+            _lastTime = recorded;
+        }
+
+        _rows++;
+        if (realtime)
+        {
+            var wait = TimeSpan.FromSeconds(offset) - time.GetElapsedTime(_startTimestamp);
+            if (wait > TimeSpan.Zero)
+            {
+                await Task.Delay(wait, time, cancellationToken);
+            }
+        }
+
+        return _start.AddSeconds(offset);
+    }
+
+    public void Close()
+    {
+        _reader?.Dispose();
+        _reader = null;
+    }
+
+    public void Dispose() => Close();
+
+    private static double ParseTime(string text, string where)
+    {
+        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds))
+        {
+            return seconds;
+        }
+
+        return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)
+            ? at.ToUnixTimeMilliseconds() / 1000.0
+            : throw new SensorValueException($"{where}: the time '{text}' is neither seconds nor an ISO 8601 timestamp");
+    }
+}

@@ -1,0 +1,55 @@
+using EdgeAgent.Configuration;
+using EdgeAgent.Sensors.Sim;
+using EdgeAgent.Sensors.Sysfs;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeAgent.Sensors;
+
+/// <summary>Builds a stream's sensor feed and settings from its validated <c>Source</c> options.</summary>
+public static class SensorFeeds
+{
+    public static ISensorFeed Create(string stream, SourceOptions source, ILogger logger, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        var channels = source.Channels;
+        var root = source.SysfsRoot;
+        return source.Kind switch
+        {
+            "iio" => Polled(new SysfsReader($"iio {source.Device}: {string.Join(", ", channels)}", channels.Count, () => SysfsLocator.Iio(root, source.Device!, channels), time)),
+            "hwmon" => Polled(new SysfsReader($"hwmon {source.Device}: {string.Join(", ", channels)}", channels.Count, () => SysfsLocator.Hwmon(root, source.Device!, channels), time)),
+            "thermal" => Polled(new SysfsReader($"thermal zones {string.Join(", ", channels)}", channels.Count, () => SysfsLocator.Thermal(root, channels), time)),
+            "w1" => Polled(new SysfsReader($"1-Wire {string.Join(", ", channels)}", channels.Count, () => SysfsLocator.W1(root, channels), time)),
+            "sim" => Polled(new SimReader(new SimSignal(Simulation(source.Sim), source.RateHz, channels.Count), channels)),
+            "exec" => new ExecFeed(stream, source.Command!, source.Arguments, channels.Count, logger, time),
+            "replay" => new ReplayFeed(source.File!, source.TimeColumn, channels, source.RateHz, source.Loop, source.Realtime, time),
+            _ => throw new ArgumentException($"sensor kind '{source.Kind}' is not one this agent reads", nameof(source)),
+        };
+
+        // Only the simulator can run faster than real time; a sysfs sensor is always read at its rate.
+        PolledFeed Polled(ISensorReader reader) => new(reader, source.RateHz, source.Realtime || source.Kind != "sim", time);
+    }
+
+    public static SensorSettings Settings(SourceOptions source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        return new SensorSettings
+        {
+            BufferSamples = source.BufferSamples,
+            Realtime = source.Realtime || source.Kind is not ("sim" or "replay"),
+        };
+    }
+
+    public static SimSettings Simulation(SimOptions sim)
+    {
+        ArgumentNullException.ThrowIfNull(sim);
+        return new SimSettings
+        {
+            Seed = sim.Seed,
+            FrequencyHz = sim.FrequencyHz,
+            Amplitude = sim.Amplitude,
+            Noise = sim.Noise,
+            AnomalyEverySeconds = sim.AnomalyEverySeconds,
+            AnomalySeconds = sim.AnomalySeconds,
+        };
+    }
+}

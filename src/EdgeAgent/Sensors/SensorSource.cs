@@ -1,0 +1,226 @@
+using EdgeAgent.Sources;
+using Microsoft.Extensions.Logging;
+using Polly;
+using Polly.Retry;
+
+namespace EdgeAgent.Sensors;
+
+/// <summary>
+/// A sensor stream: reads its feed into pooled sample rows and queues them in a bounded <see cref="SampleBuffer"/>
+/// that the pipeline drains; nothing is dropped unless the buffer overflows. A feed that becomes unavailable is
+/// closed and reopened with exponential backoff and jitter, for ever; the loss and the recovery are reported once
+/// each. A value that cannot be parsed skips one sample, is counted, and is logged (the first of each run of them).
+/// </summary>
+public sealed class SensorSource : IStreamSource
+{
+    private readonly string _stream;
+    private readonly ISensorFeed _feed;
+    private readonly SensorSettings _settings;
+    private readonly ISensorObserver _observer;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly CancellationTokenSource _stopping = new();
+    private Task _run = Task.CompletedTask;
+    private long _read;
+    private long _invalid;
+    private long _lostReported;
+    private long _lostAt;
+    private bool _lost;
+    private bool _invalidRun;
+    private volatile SourceState _state = SourceState.Starting;
+
+    public SensorSource(string stream, ISensorFeed feed, SensorSettings settings, ISensorObserver observer, ILogger logger, TimeProvider time)
+    {
+        _stream = stream;
+        _feed = feed;
+        _settings = settings;
+        _observer = observer;
+        _logger = logger;
+        _time = time;
+        Buffer = new SampleBuffer(feed.Channels, settings.BufferSamples);
+    }
+
+    /// <summary>The samples, in order; the reader releases each row it takes.</summary>
+    public SampleBuffer Buffer { get; }
+
+    public int Channels => _feed.Channels;
+
+    public SourceState State => _state;
+
+    /// <summary>Samples read from the sensor since start.</summary>
+    public long SamplesRead => Interlocked.Read(ref _read);
+
+    /// <summary>Samples lost because the buffer was full.</summary>
+    public long SamplesLost => Buffer.Lost;
+
+    long IStreamSource.ItemsRead => SamplesRead;
+
+    long IStreamSource.FramesDropped => 0;
+
+    /// <summary>Readings that could not be parsed (each skipped one sample).</summary>
+    public long SamplesInvalid => Interlocked.Read(ref _invalid);
+
+    /// <summary>Ends with the stream: the feed ended (a replay without Loop) or the source was disposed.</summary>
+    public Task Completion => _run;
+
+    public void Start() => _run = Task.Run(() => SuperviseAsync(_stopping.Token));
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync();
+        try
+        {
+            await _run;
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        Buffer.Complete();
+        _feed.Dispose();
+        _state = SourceState.Stopped;
+        _stopping.Dispose();
+    }
+
+    private async Task SuperviseAsync(CancellationToken stopping)
+    {
+        var retry = new ResiliencePipelineBuilder { TimeProvider = _time }
+            .AddRetry(new RetryStrategyOptions
+            {
+                ShouldHandle = new PredicateBuilder().Handle<SensorUnavailableException>(),
+                MaxRetryAttempts = int.MaxValue,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = _settings.RestartDelay,
+                MaxDelay = _settings.MaxRestartDelay,
+                OnRetry = args =>
+                {
+                    _state = SourceState.Backoff;
+                    Log.Reopening(_logger, _stream, args.RetryDelay.TotalSeconds, args.AttemptNumber + 1);
+                    return ValueTask.CompletedTask;
+                },
+            })
+            .Build();
+
+        try
+        {
+            while (!stopping.IsCancellationRequested)
+            {
+                // A run that stayed healthy for a while and then failed returns normally, so the backoff starts over.
+                await retry.ExecuteAsync(async token => await RunOnceAsync(token), stopping);
+            }
+        }
+        catch (EndOfStreamException)
+        {
+            Log.Ended(_logger, _stream, _feed.Description);
+            _state = SourceState.Stopped;
+            Buffer.Complete();
+        }
+    }
+
+    /// <summary>Reads until the feed fails; throws when it failed before becoming healthy.</summary>
+    private async ValueTask RunOnceAsync(CancellationToken stopping)
+    {
+        Log.Opening(_logger, _stream, _feed.Description);
+        var openedAt = _time.GetTimestamp();
+        try
+        {
+            _feed.Open();
+            while (true)
+            {
+                var row = Buffer.Pool.Rent();
+                try
+                {
+                    row.Timestamp = await _feed.ReadAsync(row.Values, stopping);
+                }
+                catch (SensorValueException ex)
+                {
+                    row.Release();
+                    Skip(ex.Message);
+                    continue;
+                }
+                catch
+                {
+                    row.Release();
+                    throw;
+                }
+
+                _invalidRun = false;
+                row.Index = Interlocked.Increment(ref _read) - 1;
+                Restore();
+                if (!_settings.Realtime)
+                {
+                    await Buffer.WriteWaitingAsync(row, stopping);
+                }
+                else if (!Buffer.Write(row) && Buffer.Lost > _lostReported)
+                {
+                    _lostReported = Buffer.Lost;
+                    if (IsPowerOfTwo(_lostReported))
+                    {
+                        Log.SamplesLost(_logger, _stream, _lostReported);
+                        _observer.SamplesLost(_stream, _lostReported);
+                    }
+                }
+            }
+        }
+        catch (SensorUnavailableException ex)
+        {
+            _feed.Close();
+            Lose(ex.Message);
+            if (_time.GetElapsedTime(openedAt) < _settings.HealthyAfter)
+            {
+                throw;
+            }
+        }
+        catch
+        {
+            _feed.Close();
+            throw;
+        }
+    }
+
+    private void Skip(string reason)
+    {
+        var invalid = Interlocked.Increment(ref _invalid);
+        if (!_invalidRun)
+        {
+            _invalidRun = true;
+            Log.InvalidSample(_logger, _stream, invalid, reason);
+        }
+    }
+
+    private void Lose(string reason)
+    {
+        _state = SourceState.Backoff;
+        if (_lost)
+        {
+            return;
+        }
+
+        _lost = true;
+        _lostAt = _time.GetTimestamp();
+        Log.Lost(_logger, _stream, reason);
+        _observer.SourceLost(_stream, reason);
+    }
+
+    private void Restore()
+    {
+        if (_state == SourceState.Running)
+        {
+            return;
+        }
+
+        _state = SourceState.Running;
+        if (!_lost)
+        {
+            return;
+        }
+
+        _lost = false;
+        var downtime = _time.GetElapsedTime(_lostAt);
+        Log.Restored(_logger, _stream, downtime.TotalSeconds);
+        _observer.SourceRestored(_stream, downtime);
+    }
+
+    private static bool IsPowerOfTwo(long value) => (value & (value - 1)) == 0;
+}
