@@ -1,0 +1,37 @@
+using System.CommandLine;
+using EdgeCtl.Commands.Keygen;
+
+namespace EdgeCtl;
+
+internal static class Program
+{
+    public static async Task<int> Main(string[] args)
+    {
+        var root = new RootCommand("edgectl: pushes signed model updates to edge-agent devices and shows what they run")
+        {
+            KeygenCommandDefinition.Create(),
+        };
+
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            foreach (var error in parsed.Errors)
+            {
+                await Console.Error.WriteLineAsync($"edgectl: {error.Message}");
+            }
+
+            await Console.Error.WriteLineAsync("Run 'edgectl --help' for usage.");
+            return ExitCodes.Usage;
+        }
+
+        try
+        {
+            return await parsed.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+        }
+        catch (EdgeCtlException ex)
+        {
+            await Console.Error.WriteLineAsync($"edgectl: {ex.Message}");
+            return ex.ExitCode;
+        }
+    }
+}
