@@ -1,5 +1,6 @@
 using System.CommandLine;
 using EdgeCtl.Commands.Keygen;
+using EdgeCtl.Commands.Status;
 
 namespace EdgeCtl;
 
@@ -10,6 +11,7 @@ internal static class Program
         var root = new RootCommand("edgectl: pushes signed model updates to edge-agent devices and shows what they run")
         {
             KeygenCommandDefinition.Create(),
+            StatusCommandDefinition.Create(),
         };
 
         var parsed = root.Parse(args);
