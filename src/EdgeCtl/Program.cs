@@ -1,5 +1,6 @@
 using System.CommandLine;
 using EdgeCtl.Commands.Keygen;
+using EdgeCtl.Commands.Push;
 using EdgeCtl.Commands.Status;
 
 namespace EdgeCtl;
@@ -11,6 +12,7 @@ internal static class Program
         var root = new RootCommand("edgectl: pushes signed model updates to edge-agent devices and shows what they run")
         {
             KeygenCommandDefinition.Create(),
+            PushCommandDefinition.Create(),
             StatusCommandDefinition.Create(),
         };
 

@@ -19,7 +19,7 @@ internal static class StatusCommandDefinition
         broker.AddTo(command);
         command.SetAction((parsed, token) => StatusCommand.RunAsync(
             broker.Read(parsed),
-            parsed.GetValue(device) is { } id ? DeviceNames.Check("--device", id) : null,
+            parsed.GetValue(device) is { } id ? Names.TopicLevel("--device", id) : null,
             parsed.GetValue(json),
             Console.Out,
             TimeProvider.System,
