@@ -1,7 +1,9 @@
 using System.CommandLine;
 using EdgeCtl.Commands.Keygen;
 using EdgeCtl.Commands.Push;
+using EdgeCtl.Commands.Rollback;
 using EdgeCtl.Commands.Status;
+using EdgeCtl.Commands.Watch;
 
 namespace EdgeCtl;
 
@@ -13,7 +15,9 @@ internal static class Program
         {
             KeygenCommandDefinition.Create(),
             PushCommandDefinition.Create(),
+            RollbackCommandDefinition.Create(),
             StatusCommandDefinition.Create(),
+            WatchCommandDefinition.Create(),
         };
 
         var parsed = root.Parse(args);
