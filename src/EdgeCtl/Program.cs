@@ -9,6 +9,8 @@ namespace EdgeCtl;
 
 internal static class Program
 {
+    private const int InterruptedExitCode = 130;
+
     public static async Task<int> Main(string[] args)
     {
         var root = new RootCommand("edgectl: pushes signed model updates to edge-agent devices and shows what they run")
@@ -40,6 +42,16 @@ internal static class Program
         {
             await Console.Error.WriteLineAsync($"edgectl: {ex.Message}");
             return ex.ExitCode;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            await Console.Error.WriteLineAsync($"edgectl: {ex.Message}");
+            return ExitCodes.Failed;
+        }
+        catch (OperationCanceledException)
+        {
+            // Ctrl+C: the shell's convention for a command interrupted by SIGINT.
+            return InterruptedExitCode;
         }
     }
 }

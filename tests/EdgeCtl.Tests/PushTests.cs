@@ -86,6 +86,23 @@ public sealed class PushTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task A_push_signed_with_the_vector_key_verifies_with_the_vector_public_key_and_names_its_key_id()
+    {
+        var vectors = Path.Combine(TestPaths.RepositoryRoot, "tests", "vectors", "signing");
+        using var vectorKey = SigningKeys.Load(Path.Combine(vectors, "ops.pub"));
+        await using var device = await FakeDevice.StartAsync(Port, "pi-01", [], vectorKey, FakeBehaviour.Silent);
+
+        var result = await Edgectl.RunAsync(
+            "push", Path.Combine(s_demo, "model.onnx"), "--device", "pi-01", "--model", "classifier", "--version", "4",
+            "--key", Path.Combine(vectors, "ops.key"), "--broker", Broker);
+
+        Assert.True(result.ExitCode == 0, result.StandardError);
+        await WaitUntil(() => device.DoneCount == 1);
+        Assert.True(device.SignatureValid);
+        Assert.Equal(File.ReadAllText(Path.Combine(vectors, "key_id.txt")).Trim(), device.Manifest!.KeyId);
+    }
+
+    [Fact]
     public async Task A_device_that_rejects_gives_exit_1_with_its_reason()
     {
         await using var device = await FakeDevice.StartAsync(Port, "pi-01", [], _key!, FakeBehaviour.Reject);
