@@ -43,6 +43,26 @@ public sealed class BrokerOptionsTests : IAsyncLifetime, IDisposable
         Assert.Equal(8883, Read(["--broker", "mqtts://broker.example"], _ => null).Address.Port);
     }
 
+    [Fact]
+    public void Mqtts_uses_the_given_ca_or_the_systems_and_a_client_certificate_with_its_key()
+    {
+        File.WriteAllText(_directory["ca.pem"], "ca");
+        File.WriteAllText(_directory["client.pem"], "cert");
+        File.WriteAllText(_directory["client.key"], "key");
+
+        var given = Read(["--broker", "mqtts://broker.example", "--tls-ca", _directory["ca.pem"], "--tls-cert", _directory["client.pem"], "--tls-key", _directory["client.key"]], _ => null).ClientOptions();
+        var system = Read(["--broker", "mqtts://broker.example"], _ => null).ClientOptions();
+        var plain = Read(["--broker", "mqtt://broker.example"], _ => null).ClientOptions();
+
+        Assert.Equal((_directory["ca.pem"], _directory["client.pem"], _directory["client.key"]), (given.Tls!.CaFile, given.Tls.CertFile, given.Tls.KeyFile));
+        Assert.Equal(("broker.example", 8883), (given.Host, given.Port));
+        Assert.Equal("/etc/ssl/certs/ca-certificates.crt", system.Tls!.CaFile);
+        Assert.Null(system.Tls.CertFile);
+        Assert.Null(plain.Tls);
+        Assert.Equal(TimeSpan.Zero, plain.SessionExpiry);
+        Assert.NotEqual(plain.ClientId, system.ClientId);
+    }
+
     [Theory]
     [InlineData("--broker", "http://broker:1883", "--broker 'http://broker:1883' is not a broker address: expected mqtt://host:port or mqtts://host:port")]
     [InlineData("--broker", "mqtt://ops:pw@broker:1883", "credentials go in --username and --password-file")]
