@@ -137,9 +137,9 @@ product_version() {
   sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' "$ROOT/Directory.Build.props" | head -n 1
 }
 
-# publish RID: dist/RID/, a framework-dependent build without an apphost (`dotnet EdgeAgent.dll`) and that
-# architecture's pinned libonnxruntime.so.1. Intermediate files go to artifacts/publish/RID, apart from bin/ and
-# obj/ of the everyday build.
+# publish RID: dist/RID/, a framework-dependent build without an apphost (`dotnet EdgeAgent.dll`, `dotnet
+# edgectl.dll`) and that architecture's pinned libonnxruntime.so.1. Intermediate files go to
+# artifacts/publish/RID, apart from bin/ and obj/ of the everyday build.
 publish() {
   local rid=${1:-}
   case "$rid" in
@@ -148,14 +148,18 @@ publish() {
   esac
   local out="$ROOT/dist/$rid" library="$ORT_DIR/$ORT_VERSION/$rid/libonnxruntime.so.1"
   rm -rf "$out"
-  dotnet publish "$ROOT/src/EdgeAgent/EdgeAgent.csproj" -c "$CONFIGURATION" -nologo -v:q -clp:ErrorsOnly \
-    --artifacts-path "$ROOT/artifacts/publish/$rid" -o "$out" -p:UseAppHost=false -p:OrtHostArch="$rid" >&2
+  local project
+  # edgectl beside the daemon: the same shared assemblies, its own edgectl.dll, runtimeconfig and deps.
+  for project in EdgeAgent/EdgeAgent.csproj EdgeCtl/EdgeCtl.csproj; do
+    dotnet publish "$ROOT/src/$project" -c "$CONFIGURATION" -nologo -v:q -clp:ErrorsOnly \
+      --artifacts-path "$ROOT/artifacts/publish/$rid" -o "$out" -p:UseAppHost=false -p:OrtHostArch="$rid" >&2
+  done
   # Windows-only assets (System.Diagnostics.EventLog's) that a portable publish carries and Linux never loads.
   rm -rf "$out"/runtimes/win*
   rmdir --ignore-fail-on-non-empty "$out/runtimes" 2>/dev/null || true
   cp "$library" "$out/libonnxruntime.so.1"
   cmp -s "$library" "$out/libonnxruntime.so.1" || die "the $rid ONNX Runtime library did not reach $out"
-  [ ! -e "$out/EdgeAgent" ] || die "publish left an apphost in $out"
+  [ ! -e "$out/EdgeAgent" ] && [ ! -e "$out/edgectl" ] || die "publish left an apphost in $out"
   say "published $rid to $out"
 }
 
@@ -178,6 +182,7 @@ deb() {
   cp -R "$ROOT/dist/$rid/." "$stage/usr/lib/edge-agent/"
   find "$stage/usr/lib/edge-agent" -type d -exec chmod 0755 {} + -o -type f -exec chmod 0644 {} +
   install -m 0755 "$ROOT/deploy/edge-agent.sh" "$stage/usr/bin/edge-agent"
+  install -m 0755 "$ROOT/deploy/edgectl.sh" "$stage/usr/bin/edgectl"
   install -m 0644 "$ROOT/systemd/edge-agent.service" "$stage/lib/systemd/system/edge-agent.service"
   for model in "$ROOT"/models/*/[0-9]*/; do
     model=${model%/}

@@ -11,4 +11,5 @@ namespace EdgeAgent.Protocol;
     RespectRequiredConstructorParameters = true)]
 [JsonSerializable(typeof(ModelDescriptor))]
 [JsonSerializable(typeof(UpdateManifest))]
+[JsonSerializable(typeof(ModelsReport))]
 public sealed partial class ProtocolJsonContext : JsonSerializerContext;

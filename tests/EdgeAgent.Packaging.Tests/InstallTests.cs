@@ -18,14 +18,20 @@ public sealed class InstallTests(Packages packages) : IDisposable
 
         Assert.Equal("install ok installed", await _root.Status());
         Assert.Equal("0:0 755", await Stat("usr/bin/edge-agent"));
+        Assert.Equal("0:0 755", await Stat("usr/bin/edgectl"));
         Assert.Equal("0:0 755", await Stat("usr/lib/edge-agent"));
-        foreach (var file in new[] { "EdgeAgent.dll", "EdgeAgent.runtimeconfig.json", "EdgeAgent.deps.json", "EdgeAgent.Onnx.dll", "EdgeAgent.Protocol.dll", "libonnxruntime.so.1" })
+        foreach (var file in new[]
+        {
+            "EdgeAgent.dll", "EdgeAgent.runtimeconfig.json", "EdgeAgent.deps.json", "EdgeAgent.Onnx.dll", "EdgeAgent.Protocol.dll", "libonnxruntime.so.1",
+            "edgectl.dll", "edgectl.runtimeconfig.json", "edgectl.deps.json", "EdgeAgent.Mqtt.dll", "System.CommandLine.dll",
+        })
         {
             Assert.Equal("0:0 644", await Stat("usr/lib/edge-agent/" + file));
         }
 
         // Framework-dependent and without an apphost: `dotnet EdgeAgent.dll` on the shared runtime.
         Assert.False(File.Exists(_root.At("usr/lib/edge-agent/EdgeAgent")), "an apphost was packaged");
+        Assert.False(File.Exists(_root.At("usr/lib/edge-agent/edgectl")), "an apphost was packaged for edgectl");
         Assert.False(Directory.Exists(_root.At("usr/lib/edge-agent/runtimes/win")), "Windows-only assets were packaged");
         var runtimeConfig = await File.ReadAllTextAsync(_root.At("usr/lib/edge-agent/EdgeAgent.runtimeconfig.json"));
         Assert.Contains("\"Microsoft.NETCore.App\"", runtimeConfig, StringComparison.Ordinal);
@@ -145,6 +151,31 @@ public sealed class InstallTests(Packages packages) : IDisposable
         Assert.Contains("2", unit.Single(line => line.StartsWith("RestartPreventExitStatus=", StringComparison.Ordinal))["RestartPreventExitStatus=".Length..].Split(' '));
         Assert.Contains("## Install on a Raspberry Pi", await File.ReadAllTextAsync(Path.Combine(Packages.Root, "README.md")), StringComparison.Ordinal);
         Assert.Contains($"--install-dir {dotnetRoot}", await File.ReadAllTextAsync(Path.Combine(Packages.Root, "README.md")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_installed_edgectl_runs_from_the_tree_and_names_a_missing_runtime()
+    {
+        await _root.Install(packages.Amd64);
+        var edgectl = _root.At("usr/bin/edgectl");
+        var keys = Directory.CreateDirectory(_root.At("tmp/keys")).FullName;
+
+        var keygen = await ChildProcess.RunAsync(edgectl, ["keygen", "--out", Path.Combine(keys, "ops")], TimeSpan.FromMinutes(1));
+        var brokerDown = await ChildProcess.RunAsync(edgectl, ["status", "--broker", $"mqtt://127.0.0.1:{LoopbackPorts.Free()}"], TimeSpan.FromMinutes(1));
+        var empty = Directory.CreateDirectory(_root.At("tmp/empty-path")).FullName;
+        var noRuntime = await ChildProcess.RunAsync(edgectl, ["--version"], TimeSpan.FromSeconds(30), new Dictionary<string, string> { ["PATH"] = empty, ["DOTNET_ROOT"] = empty });
+
+        Assert.True(keygen.ExitCode == 0, keygen.StandardError);
+        Assert.Contains("key id", keygen.StandardOutput, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(keys, "ops.pub")));
+
+        // libmosquitto loads from the system and the broker that is not there gives the contract's exit code.
+        Assert.Equal(4, brokerDown.ExitCode);
+        Assert.Contains("edgectl: cannot connect to the broker at mqtt://127.0.0.1:", brokerDown.StandardError, StringComparison.Ordinal);
+
+        Assert.Equal(2, noRuntime.ExitCode);
+        Assert.Equal(string.Empty, noRuntime.StandardOutput);
+        Assert.Contains($"edgectl: the .NET 10 runtime (Microsoft.NETCore.App 10.0) is missing: no dotnet in {empty} (DOTNET_ROOT", noRuntime.StandardError, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -30,7 +30,8 @@ public sealed class Packages : IAsyncLifetime
 
     private async Task<string> Build(string arch)
     {
-        await Run("bash", [Path.Combine(Root, "build.sh"), "deb", arch], TimeSpan.FromMinutes(8));
+        // Two publishes (edge-agent and edgectl) per package; a bound for waiting on a loaded 2-core machine, not a speed goal.
+        await Run("bash", [Path.Combine(Root, "build.sh"), "deb", arch], TimeSpan.FromMinutes(15));
         var package = Path.Combine(Root, "dist", $"edge-agent_{Version}_{arch}.deb");
         Assert.True(File.Exists(package), $"./build.sh deb {arch} did not write {package}");
         return package;

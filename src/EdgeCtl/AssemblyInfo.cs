@@ -1,0 +1,3 @@
+// Key files are created with their Unix mode from the start; edgectl runs on Linux and macOS laptops, not Windows.
+[assembly: System.Runtime.Versioning.SupportedOSPlatform("linux")]
+[assembly: System.Runtime.Versioning.SupportedOSPlatform("macos")]

@@ -1,0 +1,15 @@
+using System.Text.Json.Serialization;
+using EdgeAgent.Protocol;
+using EdgeCtl.Commands.Status;
+
+namespace EdgeCtl;
+
+/// <summary>Source-generated JSON for what edgectl reads from devices and prints with <c>--json</c>: snake_case.</summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    WriteIndented = true)]
+[JsonSerializable(typeof(DeviceStatus))]
+[JsonSerializable(typeof(ModelsReport))]
+[JsonSerializable(typeof(StatusListing))]
+internal sealed partial class EdgeCtlJsonContext : JsonSerializerContext;
