@@ -180,7 +180,7 @@ public sealed class SourceOptions
 
     public double StallTimeoutSeconds { get; set; } = 10;
 
-    /// <summary>For sensor sources: <c>iio</c>, <c>hwmon</c>, <c>thermal</c>, <c>w1</c>, <c>exec</c>, <c>replay</c> or <c>sim</c>.</summary>
+    /// <summary>For sensor sources: <c>iio</c>, <c>hwmon</c>, <c>thermal</c>, <c>w1</c>, <c>exec</c>, <c>mqtt</c>, <c>replay</c> or <c>sim</c>.</summary>
     public string? Kind { get; set; }
 
     /// <summary>Samples a second; for <c>replay</c>, 0 keeps the recorded pace.</summary>
@@ -194,7 +194,7 @@ public sealed class SourceOptions
 
     /// <summary>
     /// One name per channel: IIO channel names (<c>accel_x</c>), hwmon labels or attribute prefixes, thermal zone
-    /// types, 1-Wire slave ids, the CSV columns of a replay; for exec and sim just names.
+    /// types, 1-Wire slave ids, JSON paths in an mqtt message, the CSV columns of a replay; for exec and sim just names.
     /// </summary>
     public List<string> Channels { get; set; } = [];
 
@@ -205,6 +205,9 @@ public sealed class SourceOptions
 
     /// <summary>Samples that may wait for inference before new ones are lost.</summary>
     public int BufferSamples { get; set; } = 4096;
+
+    /// <summary>For <c>mqtt</c>: the topic filter the readings arrive on (from the agent's own broker, Mqtt:*).</summary>
+    public string? Topic { get; set; }
 
     /// <summary>For <c>replay</c>: the CSV file.</summary>
     public string? File { get; set; }

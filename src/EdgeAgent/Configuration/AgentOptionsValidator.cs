@@ -12,7 +12,7 @@ public sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
 {
     private static readonly string[] s_publishModes = ["all", "changes", "detections", "anomalies", "none"];
     private static readonly string[] s_sourceTypes = ["camera", "exec", "sensor"];
-    private static readonly string[] s_sensorKinds = ["iio", "hwmon", "thermal", "w1", "exec", "replay", "sim"];
+    private static readonly string[] s_sensorKinds = ["iio", "hwmon", "thermal", "w1", "exec", "mqtt", "replay", "sim"];
     private static readonly string[] s_pixelFormats = ["rgb24", "bgr24", "gray", "yuv420p"];
 
     public ValidateOptionsResult Validate(string? name, AgentOptions options)
@@ -126,8 +126,12 @@ public sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
     private static void CheckSensor(SourceOptions source, string key, Action<bool, string, object?, string> require)
     {
         require(s_sensorKinds.Contains(source.Kind), $"{key}:Kind", source.Kind, string.Join(", ", s_sensorKinds));
-        var rateAllowed = source.Kind == "replay" ? source.RateHz is >= 0 and <= 100_000 : source.RateHz is > 0 and <= 100_000;
-        require(rateAllowed, $"{key}:RateHz", source.RateHz, source.Kind == "replay" ? "0 (the recorded pace) up to 100000" : "more than 0 and at most 100000");
+        if (source.Kind != "mqtt")
+        {
+            var rateAllowed = source.Kind is "replay" or "exec" ? source.RateHz is >= 0 and <= 100_000 : source.RateHz is > 0 and <= 100_000;
+            require(rateAllowed, $"{key}:RateHz", source.RateHz, source.Kind == "replay" ? "0 (the recorded pace) up to 100000" : "more than 0 and at most 100000");
+        }
+
         require(source.Window is >= 1 and <= 65_536, $"{key}:Window", source.Window, "between 1 and 65536 samples");
         require(source.Hop >= 1 && source.Hop <= Math.Max(source.Window, 1), $"{key}:Hop", source.Hop, "between 1 and Window");
         require(source.Channels.Count is >= 1 and <= 1024 && source.Channels.All(c => !string.IsNullOrWhiteSpace(c)), $"{key}:Channels", $"[{string.Join(", ", source.Channels)}]", "a list of 1 to 1024 channel names");
@@ -139,6 +143,9 @@ public sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
                 break;
             case "exec":
                 require(!string.IsNullOrWhiteSpace(source.Command), $"{key}:Command", source.Command, "the program that prints one line of numbers per sample");
+                break;
+            case "mqtt":
+                require(!string.IsNullOrWhiteSpace(source.Topic), $"{key}:Topic", source.Topic, "the topic filter the readings arrive on");
                 break;
             case "replay":
                 require(source.File is not null && System.IO.File.Exists(source.File), $"{key}:File", source.File, "an existing CSV file");

@@ -187,7 +187,7 @@ internal sealed partial class AgentService(AgentOptions options, ILoggerFactory 
 
         var threshold = package.Descriptor.Postprocess.Threshold;
         var hysteresis = new AnomalyHysteresis(threshold, threshold * (float)stream.Anomaly.LeaveRatio, stream.Anomaly.EnterWindows, stream.Anomaly.LeaveWindows);
-        var sensor = new SensorSource(stream.Name, SensorFeeds.Create(stream.Name, source, logger, time), SensorFeeds.Settings(source), events, logger, time);
+        var sensor = new SensorSource(stream.Name, SensorFeeds.Create(stream.Name, source, SensorFeeds.Broker(options.Mqtt, options.Device.Id, stream.Name), logger, time), SensorFeeds.Settings(source), events, logger, time);
         var writer = new ResultWriter(options.Device.Id, stream.Name, package);
         var pipeline = new SensorPipeline(
             stream.Name,

@@ -1,4 +1,5 @@
 using EdgeAgent.Configuration;
+using EdgeAgent.Mqtt;
 using EdgeAgent.Sensors.Sim;
 using EdgeAgent.Sensors.Sysfs;
 using Microsoft.Extensions.Logging;
@@ -8,7 +9,8 @@ namespace EdgeAgent.Sensors;
 /// <summary>Builds a stream's sensor feed and settings from its validated <c>Source</c> options.</summary>
 public static class SensorFeeds
 {
-    public static ISensorFeed Create(string stream, SourceOptions source, ILogger logger, TimeProvider time)
+    /// <param name="broker">The agent's broker, for the <c>mqtt</c> kind.</param>
+    public static ISensorFeed Create(string stream, SourceOptions source, MqttClientOptions broker, ILogger logger, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(source);
         var channels = source.Channels;
@@ -21,12 +23,29 @@ public static class SensorFeeds
             "w1" => Polled(new SysfsReader($"1-Wire {string.Join(", ", channels)}", channels.Count, () => SysfsLocator.W1(root, channels), time)),
             "sim" => Polled(new SimReader(new SimSignal(Simulation(source.Sim), source.RateHz, channels.Count), channels)),
             "exec" => new ExecFeed(stream, source.Command!, source.Arguments, channels.Count, logger, time),
+            "mqtt" => new MqttFeed(broker, source.Topic!, channels, source.BufferSamples, time),
             "replay" => new ReplayFeed(source.File!, source.TimeColumn, channels, source.RateHz, source.Loop, source.Realtime, time),
             _ => throw new ArgumentException($"sensor kind '{source.Kind}' is not one this agent reads", nameof(source)),
         };
 
         // Only the simulator can run faster than real time; a sysfs sensor is always read at its rate.
         PolledFeed Polled(ISensorReader reader) => new(reader, source.RateHz, source.Realtime || source.Kind != "sim", time);
+    }
+
+    /// <summary>The agent's broker settings for a stream's own mqtt client (no Will: the agent's main client has it).</summary>
+    public static MqttClientOptions Broker(MqttOptions mqtt, string device, string stream)
+    {
+        ArgumentNullException.ThrowIfNull(mqtt);
+        return new MqttClientOptions
+        {
+            Host = mqtt.Host,
+            Port = mqtt.Port,
+            ClientId = $"edge-agent-{device}-{stream}",
+            KeepAlive = TimeSpan.FromSeconds(mqtt.KeepAliveSeconds),
+            Username = mqtt.Username,
+            PasswordFile = mqtt.PasswordFile,
+            Tls = mqtt.Tls.CaFile is null ? null : new MqttTlsOptions { CaFile = mqtt.Tls.CaFile, CertFile = mqtt.Tls.CertFile, KeyFile = mqtt.Tls.KeyFile },
+        };
     }
 
     public static SensorSettings Settings(SourceOptions source)

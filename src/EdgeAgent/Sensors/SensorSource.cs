@@ -50,8 +50,8 @@ public sealed class SensorSource : IStreamSource
     /// <summary>Samples read from the sensor since start.</summary>
     public long SamplesRead => Interlocked.Read(ref _read);
 
-    /// <summary>Samples lost because the buffer was full.</summary>
-    public long SamplesLost => Buffer.Lost;
+    /// <summary>Samples lost because the buffer (or an mqtt feed's queue) was full.</summary>
+    public long SamplesLost => Buffer.Lost + (_feed is MqttFeed mqtt ? mqtt.Lost : 0);
 
     long IStreamSource.ItemsRead => SamplesRead;
 

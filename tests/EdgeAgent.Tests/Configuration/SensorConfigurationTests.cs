@@ -41,7 +41,7 @@ public sealed class SensorConfigurationTests : IDisposable
     }
 
     [Theory]
-    [InlineData("Streams:0:Source:Kind", "gpio", "Streams:0:Source:Kind is 'gpio'; it must be iio, hwmon, thermal, w1, exec, replay, sim")]
+    [InlineData("Streams:0:Source:Kind", "gpio", "Streams:0:Source:Kind is 'gpio'; it must be iio, hwmon, thermal, w1, exec, mqtt, replay, sim")]
     [InlineData("Streams:0:Source:RateHz", "0", "Streams:0:Source:RateHz is 0; it must be more than 0 and at most 100000")]
     [InlineData("Streams:0:Source:Window", "0", "Streams:0:Source:Window is 0; it must be between 1 and 65536 samples")]
     [InlineData("Streams:0:Source:Hop", "65", "Streams:0:Source:Hop is 65; it must be between 1 and Window")]
@@ -63,6 +63,7 @@ public sealed class SensorConfigurationTests : IDisposable
     [InlineData("hwmon", "Streams:0:Source:Device is not set; it must be the hwmon chip's name (its 'name' file)")]
     [InlineData("exec", "Streams:0:Source:Command is not set; it must be the program that prints one line of numbers per sample")]
     [InlineData("replay", "Streams:0:Source:File is not set; it must be an existing CSV file")]
+    [InlineData("mqtt", "Streams:0:Source:Topic is not set; it must be the topic filter the readings arrive on")]
     public void Each_kind_names_the_key_it_cannot_do_without(string kind, string expected)
     {
         var error = Assert.Throws<ConfigurationException>(() => AgentConfiguration.Load(_layout.Write(), new Dictionary<string, string?> { ["Streams:0:Source:Kind"] = kind }));
