@@ -84,16 +84,16 @@ internal sealed class UpdateManager : IDisposable
     /// <summary>Queues a message from the broker; waits while the inbox is full.</summary>
     public ValueTask ReceiveAsync(string topic, ReadOnlyMemory<byte> payload, bool retained, CancellationToken cancellationToken)
     {
-        if (payload.IsEmpty)
-        {
-            // A retained message being cleared.
-            return ValueTask.CompletedTask;
-        }
-
         var message = UpdateMessage.Parse(Prefix, _options.Device.Id, topic, payload, retained, out var problem);
         if (message is null)
         {
             Log.Ignored(_logger, topic, problem!);
+            return ValueTask.CompletedTask;
+        }
+
+        if (payload.IsEmpty && message.Kind != UpdateMessageKind.Done)
+        {
+            // A group's retained offer, chunk or rollback being cleared by the next push.
             return ValueTask.CompletedTask;
         }
 
