@@ -283,7 +283,8 @@ internal sealed class UpdateManager : IDisposable
 
     private void Chunk(UpdateMessage message, CancellationToken cancellationToken)
     {
-        if (_transfer is not { } transfer || transfer.UpdateId != message.UpdateId || transfer.Group != message.Group)
+        // By update id alone: a group push's missing ranges are resent on this device's own chunk topic.
+        if (_transfer is not { } transfer || transfer.UpdateId != message.UpdateId)
         {
             // A chunk of an update already finished (or a group's retained chunks of an older push).
             return;
