@@ -88,7 +88,7 @@ internal sealed partial class AgentService(AgentOptions options, ILoggerFactory 
         try
         {
             state = stateFile.Load();
-            LoadModels(store, state, registry);
+            LoadModels(store, state, registry, events);
             stateFile.Save(state);
             foreach (var stream in options.Streams)
             {
@@ -157,14 +157,22 @@ internal sealed partial class AgentService(AgentOptions options, ILoggerFactory 
     }
 
     /// <summary>Loads the version each stream's model serves (the last committed, else the highest bundled).</summary>
-    private void LoadModels(ModelStore store, AgentState state, ModelRegistry registry)
+    private void LoadModels(ModelStore store, AgentState state, ModelRegistry registry, AgentEvents events)
     {
         foreach (var name in options.Streams.Select(s => s.Model).Distinct(StringComparer.Ordinal))
         {
-            var (version, note) = store.Resolve(name, state.For(name));
+            var models = state.For(name);
+            var onProbation = models.ProbationSince is not null && models.Active != models.Committed ? models.Active : 0;
+            var (version, note) = store.Resolve(name, models);
             if (note is not null)
             {
                 Updates.Log.ResolvedWithNote(_logger, name, note);
+            }
+
+            if (onProbation > 0 && version != onProbation)
+            {
+                // The process died during probation: that version never passed it, so it counts as rolled back.
+                events.PublishModel("model_rolled_back", note ?? $"the agent stopped during the probation of v{onProbation}", new ModelEventSubject(name, onProbation, null));
             }
 
             var package = store.Open(name, version);

@@ -71,6 +71,48 @@ public sealed class UpdateEndToEndTests : IAsyncLifetime, IDisposable
         Assert.Equal(0, await agent.TerminateAsync(s_wait));
     }
 
+    [Fact]
+    public async Task Sigkill_during_probation_restarts_on_the_committed_version_and_says_so()
+    {
+        var keys = Directory.CreateDirectory(Path.Combine(_layout.Root, "keys")).FullName;
+        File.WriteAllText(Path.Combine(keys, "ops.pub"), SigningKeys.PublicPem(_key));
+        _layout.Config["Models"]!["TrustedKeysPath"] = keys;
+        await using var client = new MqttClient(new MqttClientOptions { Port = _broker!.Port, ClientId = $"test-{Guid.NewGuid():N}"[..20] });
+        client.Start();
+        await client.WaitUntilConnectedAsync().WaitAsync(s_wait);
+        var messages = Channel.CreateUnbounded<MqttMessage>();
+        await client.SubscribeAsync("edge/pi-01/#", MqttQos.AtLeastOnce, (message, _) =>
+        {
+            messages.Writer.TryWrite(message);
+            return ValueTask.CompletedTask;
+        });
+        var environment = new Dictionary<string, string>
+        {
+            ["EDGEAGENT__Mqtt__Port"] = _broker.Port.ToString(CultureInfo.InvariantCulture),
+            ["EDGEAGENT__Streams__0__MaxFps"] = "10",
+            ["EDGEAGENT__Models__Probation__Seconds"] = "3600",
+            ["EDGEAGENT__Models__Probation__MaxLatencyFactor"] = "4",
+        };
+        await using (var first = AgentProcess.Start(_layout.Write(), environment))
+        {
+            await NextAsync(messages, "edge/pi-01/models", first, m => m.GetProperty("models").TryGetProperty("classifier", out _));
+            await PushAsync(client, "e2e-4", 4, _key);
+            await NextAsync(messages, "edge/pi-01/models", first, m => Update(m)?.GetProperty("state").GetString() == "probation");
+            await NextAsync(messages, "edge/pi-01/results/cam0", first, r => r.GetProperty("model").GetProperty("version").GetInt32() == 4);
+            first.Kill();
+        }
+
+        await using var second = AgentProcess.Start(_layout.Write(), environment);
+        var rolledBack = await NextAsync(messages, "edge/pi-01/events", second, e => e.GetProperty("event").GetString() == "model_rolled_back");
+        Assert.Equal(4, rolledBack.GetProperty("version").GetInt32());
+        Assert.Contains("version 4 was on probation when the agent stopped; serving the committed version 3", rolledBack.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        var models = await NextAsync(messages, "edge/pi-01/models", second, m => !m.GetProperty("models").GetProperty("classifier").TryGetProperty("update", out _));
+        Assert.Equal(3, models.GetProperty("models").GetProperty("classifier").GetProperty("active").GetProperty("version").GetInt32());
+        // Results the killed process had queued (version 4) go out first from the outbox; then version 3 serves.
+        await NextAsync(messages, "edge/pi-01/results/cam0", second, r => r.GetProperty("model").GetProperty("version").GetInt32() == 3);
+        Assert.Equal(0, await second.TerminateAsync(s_wait));
+    }
+
     public Task DisposeAsync()
     {
         _broker?.Dispose();
