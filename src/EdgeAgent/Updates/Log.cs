@@ -55,4 +55,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 4615, Level = LogLevel.Information, Message = "Event {Event} (model {Model} v{Version}): {Reason}")]
     public static partial void ModelEvent(ILogger logger, string @event, string model, int version, string reason);
+
+    [LoggerMessage(EventId = 4617, Level = LogLevel.Error, Message = "An update step failed on the device; the serving model stays: {Reason}")]
+    public static partial void StepFailed(ILogger logger, string reason);
 }

@@ -167,7 +167,7 @@ internal sealed class UpdateManager : IDisposable
                         {
                             while (_inbox.Reader.TryRead(out var message))
                             {
-                                Process(message, stopping);
+                                Guarded(() => Process(message, stopping));
                             }
                         }
                     }
@@ -179,9 +179,22 @@ internal sealed class UpdateManager : IDisposable
 
             if (_time.GetUtcNow() >= next)
             {
-                Tick(stopping);
+                Guarded(() => Tick(stopping));
                 next = _time.GetUtcNow() + TimeSpan.FromSeconds(1);
             }
+        }
+    }
+
+    /// <summary>A step that failed on the device's side (a full disk, a store version gone) is logged; the loop and the serving model go on.</summary>
+    private void Guarded(Action step)
+    {
+        try
+        {
+            step();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException or OrtException)
+        {
+            Log.StepFailed(_logger, ex.Message);
         }
     }
 
