@@ -54,18 +54,3 @@ public sealed record UpdateReport
     /// <summary>Why the update was rejected or rolled back.</summary>
     public string? Error { get; init; }
 }
-
-/// <summary>The states of <see cref="UpdateReport.State"/>, in the order of CONTRACT.md section 7.</summary>
-public static class UpdateStates
-{
-    public const string Receiving = "receiving";
-    public const string Verifying = "verifying";
-    public const string Validating = "validating";
-    public const string Probation = "probation";
-    public const string Committed = "committed";
-    public const string Rejected = "rejected";
-    public const string RolledBack = "rolled_back";
-
-    /// <summary>Whether nothing more will happen to the update.</summary>
-    public static bool IsFinal(string state) => state is Committed or Rejected or RolledBack;
-}

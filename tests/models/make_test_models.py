@@ -109,8 +109,24 @@ def wedged_classifier_model():
     save(helper.make_graph(nodes, "wedged_classifier", [image], [logits], [many, zero, keep_going]), "wedged_classifier.onnx")
 
 
+def nan_on_light_classifier_model():
+    """A classifier over an 8x8 RGB image whose logits are the channel means plus sqrt(-sum): finite on an all-black
+    image (validation with zeros passes), NaN on any lit frame: a model that validates but fails probation live."""
+    image = helper.make_tensor_value_info("image", TensorProto.FLOAT, [1, 3, 8, 8])
+    logits = helper.make_tensor_value_info("logits", TensorProto.FLOAT, [1, 3])
+    nodes = [
+        helper.make_node("ReduceSum", ["image"], ["total"], keepdims=0),
+        helper.make_node("Neg", ["total"], ["negated"]),
+        helper.make_node("Sqrt", ["negated"], ["poison"]),
+        helper.make_node("ReduceMean", ["image"], ["means"], axes=[2, 3], keepdims=0),
+        helper.make_node("Add", ["means", "poison"], ["logits"]),
+    ]
+    save(helper.make_graph(nodes, "nan_on_light_classifier", [image], [logits]), "nan_on_light_classifier.onnx")
+
+
 if __name__ == "__main__":
     add_model()
     identity_models()
     slow_loop_model()
     wedged_classifier_model()
+    nan_on_light_classifier_model()

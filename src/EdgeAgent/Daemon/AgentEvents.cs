@@ -63,8 +63,53 @@ internal sealed class AgentEvents(string device, string topic, ILogger logger, T
             Log.Event(logger, name, stream ?? "-", reason);
         }
 
+        if (name != "disk_full")
+        {
+            Enqueue(name, reason, json =>
+            {
+                if (stream is not null)
+                {
+                    json.WriteString("stream", stream);
+                }
+            });
+        }
+    }
+
+    /// <summary>Queues a model event (received, rejected, activated, committed, rolled back) naming the model, version and update.</summary>
+    public void PublishModel(string name, string reason, ModelEventSubject subject)
+    {
+        ArgumentNullException.ThrowIfNull(subject);
+        using (logger.BeginScope(new Dictionary<string, object?>
+        {
+            ["EA_EVENT"] = name,
+            ["EA_MODEL"] = subject.Model,
+            ["EA_MODEL_VERSION"] = subject.Version,
+            ["EA_UPDATE_ID"] = subject.UpdateId,
+        }))
+        {
+            Updates.Log.ModelEvent(logger, name, subject.Model, subject.Version, reason);
+        }
+
+        Enqueue(name, reason, json =>
+        {
+            json.WriteString("model", subject.Model);
+            json.WriteNumber("version", subject.Version);
+            if (subject.UpdateId is not null)
+            {
+                json.WriteString("update_id", subject.UpdateId);
+            }
+
+            if (subject.Sha256 is not null)
+            {
+                json.WriteString("sha256", subject.Sha256);
+            }
+        });
+    }
+
+    private void Enqueue(string name, string reason, Action<Utf8JsonWriter> details)
+    {
         var outbox = _outbox;
-        if (outbox is null || name == "disk_full")
+        if (outbox is null)
         {
             return;
         }
@@ -78,11 +123,7 @@ internal sealed class AgentEvents(string device, string topic, ILogger logger, T
             json.WriteString("event", name);
             json.WriteString("reason", reason);
             json.WriteString("device", device);
-            if (stream is not null)
-            {
-                json.WriteString("stream", stream);
-            }
-
+            details(json);
             json.WriteString("ts", StatusDocument.Timestamp(time.GetUtcNow()));
             json.WriteEndObject();
         }
@@ -90,3 +131,6 @@ internal sealed class AgentEvents(string device, string topic, ILogger logger, T
         outbox.Enqueue("events", seq, topic, 1, buffer.ToArray());
     }
 }
+
+/// <summary>What a model event is about.</summary>
+internal sealed record ModelEventSubject(string Model, int Version, string? UpdateId, string? Sha256 = null);

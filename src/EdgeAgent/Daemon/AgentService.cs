@@ -9,6 +9,7 @@ using EdgeAgent.Protocol;
 using EdgeAgent.Sensors;
 using EdgeAgent.Sources;
 using EdgeAgent.Systemd;
+using EdgeAgent.Updates;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -68,19 +69,37 @@ internal sealed partial class AgentService(AgentOptions options, ILoggerFactory 
     private async Task RunAsync(OrtEnvironment environment, DurableOutbox outbox, AgentEvents events, Topics topics, SystemdNotifier notifier, CancellationToken stopping)
     {
         var device = options.Device.Id;
+        var models = options.Models;
+        var store = new ModelStore(models.StorePath ?? Path.Combine(options.Agent.StateDirectory, "models"), models.BundledPath, models.KeepVersions);
+        var stateFile = new StateFile(Path.Combine(options.Agent.StateDirectory, "state.json"));
+        var sessionOptions = new InferenceSessionOptions
+        {
+            IntraOpThreads = options.Inference.IntraOpThreads,
+            Providers = options.Inference.Providers.Count > 0 ? options.Inference.Providers : [ExecutionProviders.Cpu],
+            OptimizedModelCacheDirectory = options.Agent.CacheDirectory,
+        };
+        if (!models.RequireSignature)
+        {
+            Updates.Log.SignaturesNotRequired(_logger);
+        }
+
+        using var registry = new ModelRegistry(environment, sessionOptions, device);
         var streams = new List<RunningStream>();
-        var sessions = new Dictionary<string, InferenceSession>(StringComparer.Ordinal);
+        AgentState state;
         try
         {
+            state = stateFile.Load();
+            LoadModels(store, state, registry, events);
+            stateFile.Save(state);
             foreach (var stream in options.Streams)
             {
-                streams.Add(StartStream(stream, environment, sessions, outbox, topics, events));
+                streams.Add(StartStream(stream, registry, outbox, topics, events));
             }
         }
-        catch (Exception ex) when (ex is InvalidDataException or OrtException or ArgumentException)
+        catch (Exception ex) when (ex is InvalidDataException or OrtException or ArgumentException or IOException)
         {
             Fail(1, ex.Message);
-            await StopStreamsAsync(streams, sessions);
+            await StopStreamsAsync(streams);
             return;
         }
 
@@ -88,7 +107,7 @@ internal sealed partial class AgentService(AgentOptions options, ILoggerFactory 
             Version,
             time.GetUtcNow(),
             options.Device.Groups,
-            [.. sessions.Values.Select(s => s.Providers.Chosen).Distinct()],
+            [.. streams.Select(s => s.Provider).Distinct()],
             [.. options.Streams.Select(s => s.Name)]);
         var statusTopic = topics.Status(device);
         await using var client = new MqttClient(ClientOptions(statusTopic, status), loggerFactory.CreateLogger("EdgeAgent.Mqtt"), time);
@@ -97,9 +116,21 @@ internal sealed partial class AgentService(AgentOptions options, ILoggerFactory 
         var liveness = new LivenessMonitor(time);
         using var watchdog = new SystemdWatchdog(notifier, liveness, WatchdogTimeout.FromEnvironment(), time, _logger);
         var telemetry = new TelemetryPublisher(device, topics.Telemetry(device), streams, outbox, client, time);
+        using var modelsTopic = new ModelsPublisher(topics.Models(device), _logger);
+        var validator = new ModelValidator(environment, sessionOptions, models.Probation.MaxLatencyFactor);
+        using var updates = new UpdateManager(options, store, stateFile, state, registry, validator, events, modelsTopic, _logger, time);
+        updates.SubscribeChunks = filter => _ = SubscribeAsync(client, filter, updates, running.Token);
+        updates.ResumeStaging();
+        foreach (var filter in updates.Filters())
+        {
+            await SubscribeAsync(client, filter, updates, running.Token);
+        }
+
         var publishing = outbox.PublishAsync(client, running.Token);
         var tasks = new List<Task>
         {
+            updates.RunAsync(running.Token),
+            modelsTopic.RunAsync(client, running.Token),
             publishing,
             PublishStatusAsync(client, statusTopic, status, events, running.Token),
             telemetry.RunAsync(running.Token),
@@ -122,7 +153,7 @@ internal sealed partial class AgentService(AgentOptions options, ILoggerFactory 
             notifier.NotifyStopping();
             await running.CancelAsync();
             await Task.WhenAll(tasks.Where(t => t != publishing).Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default)));
-            await StopStreamsAsync(streams, sessions);
+            await StopStreamsAsync(streams);
             await PublishOfflineAsync(client, statusTopic, status);
 
             // The outbox may be waiting for a PUBACK that a broker which is down will never send: stopping the client
@@ -132,40 +163,66 @@ internal sealed partial class AgentService(AgentOptions options, ILoggerFactory 
         }
     }
 
-    private RunningStream StartStream(StreamOptions stream, OrtEnvironment environment, Dictionary<string, InferenceSession> sessions, DurableOutbox outbox, Topics topics, AgentEvents events)
+    /// <summary>Loads the version each stream's model serves (the last committed, else the highest bundled).</summary>
+    private void LoadModels(ModelStore store, AgentState state, ModelRegistry registry, AgentEvents events)
     {
-        var package = ModelPackage.FindHighest(options.Models.BundledPath, stream.Model);
-        if (!sessions.TryGetValue(stream.Model, out var session))
+        foreach (var name in options.Streams.Select(s => s.Model).Distinct(StringComparer.Ordinal))
         {
-            session = environment.CreateSession(package.ModelPath, new InferenceSessionOptions
+            var models = state.For(name);
+            var onProbation = models.ProbationSince is not null && models.Active != models.Committed ? models.Active : 0;
+            var (version, note) = store.Resolve(name, models);
+            if (note is not null)
             {
-                IntraOpThreads = options.Inference.IntraOpThreads,
-                Providers = options.Inference.Providers.Count > 0 ? options.Inference.Providers : [ExecutionProviders.Cpu],
-                OptimizedModelCacheDirectory = options.Agent.CacheDirectory,
-            });
-            sessions[stream.Model] = session;
-        }
+                Updates.Log.ResolvedWithNote(_logger, name, note);
+            }
 
+            if (onProbation > 0 && version != onProbation)
+            {
+                // The process died during probation: that version never passed it, so it counts as rolled back.
+                events.PublishModel("model_rolled_back", note ?? $"the agent stopped during the probation of v{onProbation}", new ModelEventSubject(name, onProbation, null));
+            }
+
+            var package = store.Open(name, version);
+            registry.Load(package);
+            Updates.Log.Serving(_logger, name, version, package.Sha256);
+        }
+    }
+
+    private RunningStream StartStream(StreamOptions stream, ModelRegistry registry, DurableOutbox outbox, Topics topics, AgentEvents events)
+    {
+        var served = registry.Current(stream.Model)!;
         if (stream.Source.Type == "sensor")
         {
-            return StartSensorStream(stream, package, session, outbox, topics, events);
+            return StartSensorStream(stream, served.Package, served.Session, outbox, topics, events);
         }
 
         var settings = Commands.CheckCommand.CameraSettingsFrom(stream.Source);
-        var runner = new ModelRunner(package, session, settings.Geometry, (float)stream.MinScore);
+        var serving = registry.Serve(served, stream, settings.Geometry, watch: null);
         var source = new CameraSource(stream.Name, settings, events, loggerFactory.CreateLogger("EdgeAgent.Sources"), time);
-        var writer = new ResultWriter(options.Device.Id, stream.Name, package);
         var pipeline = new StreamPipeline(
             stream.Name,
             source,
-            runner,
-            writer,
+            serving,
             new PublishPolicy(stream.Publish, (float)stream.MinScore),
             new FrameThrottle(stream.MaxFps, time),
             new OutboxResultSink(outbox, topics, options.Device.Id, options.Mqtt.Qos),
             loggerFactory.CreateLogger("EdgeAgent.Pipeline"));
+        registry.Attach(pipeline, stream, settings.Geometry);
         source.Start();
-        return new RunningStream(stream.Name, source, runner, writer, pipeline, session.Providers.Chosen);
+        return new RunningStream(stream.Name, source, pipeline, served.Session.Providers.Chosen, Owned: null);
+    }
+
+    /// <summary>Subscribes one command filter; its messages queue for the update loop.</summary>
+    private async Task SubscribeAsync(MqttClient client, string filter, UpdateManager updates, CancellationToken stopping)
+    {
+        try
+        {
+            await client.SubscribeAsync(filter, MqttQos.AtLeastOnce, (message, cancel) => updates.ReceiveAsync(message.Topic, message.Payload, message.Retain, cancel), stopping);
+        }
+        catch (Exception ex) when (ex is MqttReasonException or MosquittoException or OperationCanceledException)
+        {
+            Updates.Log.Ignored(_logger, filter, $"could not subscribe: {ex.Message}");
+        }
     }
 
     private RunningStream StartSensorStream(StreamOptions stream, ModelPackage package, InferenceSession session, DurableOutbox outbox, Topics topics, AgentEvents events)
@@ -201,7 +258,7 @@ internal sealed partial class AgentService(AgentOptions options, ILoggerFactory 
             events,
             loggerFactory.CreateLogger("EdgeAgent.Pipeline"));
         sensor.Start();
-        return new RunningStream(stream.Name, sensor, runner, writer, pipeline, session.Providers.Chosen);
+        return new RunningStream(stream.Name, sensor, pipeline, session.Providers.Chosen, new SensorStreamParts(runner, writer));
     }
 
     /// <summary>Beats each stream's liveness while its pipeline moves; a source in backoff is degraded, not dead.</summary>
@@ -286,18 +343,13 @@ internal sealed partial class AgentService(AgentOptions options, ILoggerFactory 
         }
     }
 
-    private static async Task StopStreamsAsync(List<RunningStream> streams, Dictionary<string, InferenceSession> sessions)
+    /// <summary>Stops every source; a camera stream's runner and writer belong to the model registry, a sensor stream's to it.</summary>
+    private static async Task StopStreamsAsync(List<RunningStream> streams)
     {
         foreach (var stream in streams)
         {
             await stream.Source.DisposeAsync();
-            stream.Runner.Dispose();
-            stream.Writer.Dispose();
-        }
-
-        foreach (var session in sessions.Values)
-        {
-            session.Dispose();
+            stream.Owned?.Dispose();
         }
     }
 
@@ -330,4 +382,14 @@ internal sealed partial class AgentService(AgentOptions options, ILoggerFactory 
 }
 
 /// <summary>One stream's running parts.</summary>
-internal sealed record RunningStream(string Name, IStreamSource Source, IDisposable Runner, ResultWriter Writer, IStreamPipeline Pipeline, string Provider);
+internal sealed record RunningStream(string Name, IStreamSource Source, IStreamPipeline Pipeline, string Provider, IDisposable? Owned);
+
+/// <summary>What a sensor stream owns besides its source: its window runner and result writer.</summary>
+internal sealed class SensorStreamParts(IDisposable runner, IDisposable writer) : IDisposable
+{
+    public void Dispose()
+    {
+        runner.Dispose();
+        writer.Dispose();
+    }
+}

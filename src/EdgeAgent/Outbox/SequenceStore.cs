@@ -28,24 +28,18 @@ internal static class SequenceStore
 
     public static void Save(string path, IReadOnlyDictionary<string, long> next)
     {
-        var temporary = path + ".tmp";
-        using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
         {
-            using (var writer = new Utf8JsonWriter(stream))
+            writer.WriteStartObject();
+            foreach (var (key, value) in next.OrderBy(p => p.Key, StringComparer.Ordinal))
             {
-                writer.WriteStartObject();
-                foreach (var (key, value) in next.OrderBy(p => p.Key, StringComparer.Ordinal))
-                {
-                    writer.WriteNumber(key, value);
-                }
-
-                writer.WriteEndObject();
+                writer.WriteNumber(key, value);
             }
 
-            stream.Flush(flushToDisk: true);
+            writer.WriteEndObject();
         }
 
-        File.Move(temporary, path, overwrite: true);
-        Interop.Libc.FsyncDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        Storage.AtomicFile.Write(path, buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
     }
 }

@@ -7,13 +7,13 @@ namespace EdgeAgent.Pipeline;
 /// <summary>
 /// One stream: takes the newest frame from its source, throttles to MaxFps, runs the model, and hands each result
 /// the publish mode lets through to the sink with the stream's next seq. A failed inference is counted and logged
-/// and the next frame goes on.
+/// and the next frame goes on. A model swap is taken between two frames by the loop itself, so no frame runs on a
+/// half-swapped model and none is dropped for it.
 /// </summary>
 public sealed class StreamPipeline(
     string stream,
     CameraSource source,
-    ModelRunner runner,
-    ResultWriter writer,
+    ServingModel serving,
     PublishPolicy policy,
     FrameThrottle throttle,
     IResultSink sink,
@@ -24,6 +24,16 @@ public sealed class StreamPipeline(
     private long _failed;
     private long _throttled;
     private readonly LatencyRecorder _latencies = new();
+    private ServingModel _current = serving;
+    private PendingSwap? _pending;
+
+    /// <summary>The model serving now.</summary>
+    public ServingModel Current => Volatile.Read(ref _current);
+
+    public StreamPipeline(string stream, CameraSource source, ModelRunner runner, ResultWriter writer, PublishPolicy policy, FrameThrottle throttle, IResultSink sink, ILogger logger)
+        : this(stream, source, new ServingModel(runner, writer), policy, throttle, sink, logger)
+    {
+    }
 
     public string Stream => stream;
 
@@ -39,11 +49,36 @@ public sealed class StreamPipeline(
 
     public double[] TakeLatencies() => _latencies.Take();
 
+    /// <summary>
+    /// Serves <paramref name="next"/> from the next frame on. Completes with the model it replaced once the loop has
+    /// moved on from it (or with <paramref name="next"/> itself if a later swap superseded it first): the caller
+    /// disposes what it gets back.
+    /// </summary>
+    public Task<ServingModel> SwapAsync(ServingModel next)
+    {
+        ArgumentNullException.ThrowIfNull(next);
+        var swap = new PendingSwap(next);
+        if (Interlocked.Exchange(ref _pending, swap) is { } superseded)
+        {
+            superseded.Released.TrySetResult(superseded.Next);
+        }
+
+        return swap.Released.Task;
+    }
+
+    /// <summary>Once <see cref="RunAsync"/> has ended: hands a swap that never reached a frame back to its caller.</summary>
+    public void CancelPendingSwap()
+    {
+        if (Interlocked.Exchange(ref _pending, null) is { } pending)
+        {
+            pending.Released.TrySetResult(pending.Next);
+        }
+    }
+
     /// <summary>Runs until <paramref name="stopping"/> fires or the source's channel ends.</summary>
     public async Task RunAsync(CancellationToken stopping)
     {
-        var package = runner.Package;
-        Log.Started(logger, stream, package.Name, package.Version);
+        Log.Started(logger, stream, _current.Runner.Package.Name, _current.Runner.Package.Version);
         var frames = source.Frames;
         var geometry = (Width: 0, Height: 0);
         while (await frames.WaitToReadAsync(stopping))
@@ -57,6 +92,15 @@ public sealed class StreamPipeline(
                     continue;
                 }
 
+                if (Volatile.Read(ref _pending) is not null && Interlocked.Exchange(ref _pending, null) is { } swap)
+                {
+                    var replaced = _current;
+                    Volatile.Write(ref _current, swap.Next);
+                    swap.Released.TrySetResult(replaced);
+                }
+
+                var (runner, writer, watch, _) = _current;
+                var package = runner.Package;
                 InferenceResult result;
                 try
                 {
@@ -65,6 +109,7 @@ public sealed class StreamPipeline(
                 catch (OrtException ex)
                 {
                     Interlocked.Increment(ref _failed);
+                    watch?.Failed(ex.Message);
                     Log.InferenceFailed(logger, stream, package.Name, package.Version, ex.Message);
                     continue;
                 }
@@ -74,6 +119,7 @@ public sealed class StreamPipeline(
                 }
 
                 Interlocked.Increment(ref _inferred);
+                watch?.Inferred(runner, result);
                 _latencies.Add(result.TotalMs);
 
                 if (!policy.ShouldPublish(result))
@@ -89,5 +135,12 @@ public sealed class StreamPipeline(
                 Interlocked.Increment(ref _published);
             }
         }
+    }
+
+    private sealed class PendingSwap(ServingModel next)
+    {
+        public ServingModel Next { get; } = next;
+
+        public TaskCompletionSource<ServingModel> Released { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }

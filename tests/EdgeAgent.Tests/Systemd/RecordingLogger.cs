@@ -27,6 +27,14 @@ internal sealed class RecordingLogger : ILogger
         }
     }
 
+    public IReadOnlyList<string> MessagesOf(int eventId)
+    {
+        lock (_lock)
+        {
+            return [.. _entries.Where(e => e.EventId == eventId).Select(e => e.Message)];
+        }
+    }
+
     public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
 
     public bool IsEnabled(LogLevel logLevel) => true;

@@ -9,7 +9,10 @@ public sealed class Classifier(bool softmax, int topK)
 
     public int TopK { get; } = topK > 0 ? topK : throw new ArgumentException($"postprocess.top_k is {topK}; it must be 1 or more", nameof(topK));
 
-    /// <summary>Writes up to <see cref="TopK"/> classes into <paramref name="top"/> and returns how many.</summary>
+    /// <summary>
+    /// Writes up to <see cref="TopK"/> classes into <paramref name="top"/> and returns how many. Scores that are not
+    /// finite (a broken model on probation) are skipped, so they never reach a result.
+    /// </summary>
     public int Run(ReadOnlySpan<float> scores, Span<ScoredClass> top)
     {
         var values = scores;
@@ -33,7 +36,7 @@ public sealed class Classifier(bool softmax, int topK)
         for (var index = 0; index < values.Length; index++)
         {
             var score = values[index];
-            if (count == 0 || !(score > top[count - 1].Score))
+            if (count == 0 || !float.IsFinite(score) || !(score > top[count - 1].Score))
             {
                 continue;
             }
@@ -48,6 +51,12 @@ public sealed class Classifier(bool softmax, int topK)
             top[position] = new ScoredClass(index, score);
         }
 
-        return count;
+        var found = 0;
+        while (found < count && top[found].Index >= 0)
+        {
+            found++;
+        }
+
+        return found;
     }
 }
