@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using EdgeAgent.Pipeline.Postprocessing;
 
 namespace EdgeAgent.Pipeline;
@@ -31,6 +32,14 @@ public sealed class InferenceResult
     public double PostMs { get; set; }
 
     public double TotalMs => PreMs + InferMs + PostMs;
+
+    /// <summary>Sets the three step times from the stopwatch timestamps that bound them.</summary>
+    public void SetTimings(long start, long prepared, long inferred, long done)
+    {
+        PreMs = Stopwatch.GetElapsedTime(start, prepared).TotalMilliseconds;
+        InferMs = Stopwatch.GetElapsedTime(prepared, inferred).TotalMilliseconds;
+        PostMs = Stopwatch.GetElapsedTime(inferred, done).TotalMilliseconds;
+    }
 
     /// <summary>The result of a sensor window (the anomaly task) rather than of a frame.</summary>
     public bool IsWindow { get; set; }

@@ -17,9 +17,7 @@ public sealed class ModelRunner : IDisposable
 {
     private readonly InferenceSession _session;
     private readonly ImagePreprocessor _preprocessor;
-    private readonly OrtTensor _input;
-    private readonly OrtTensor[] _outputs;
-    private readonly SessionBinding _binding;
+    private readonly BoundModel _bound;
     private readonly Classifier? _classifier;
     private readonly DetectionDecoder? _detector;
     private readonly float _minScore;
@@ -47,23 +45,6 @@ public sealed class ModelRunner : IDisposable
         long[] shape = descriptor.Input.Layout == "NHWC"
             ? [1, descriptor.Input.Height, descriptor.Input.Width, channels]
             : [1, channels, descriptor.Input.Height, descriptor.Input.Width];
-        _input = SessionBuffers.Allocate(session.Environment, session.Inputs[0].ElementType, shape);
-        try
-        {
-            _outputs = AllocateOutputs(session, _input);
-            _binding = session.CreateBinding();
-            _binding.BindInput(0, _input);
-            for (var i = 0; i < _outputs.Length; i++)
-            {
-                _binding.BindOutput(i, _outputs[i]);
-            }
-        }
-        catch
-        {
-            _input.Dispose();
-            throw;
-        }
-
         switch (descriptor.Task)
         {
             case "classification":
@@ -76,6 +57,8 @@ public sealed class ModelRunner : IDisposable
                 break;
         }
 
+        // Last, so that nothing can throw once the native buffers are held.
+        _bound = new BoundModel(session, session.Inputs[0].ElementType, shape);
         Result = new InferenceResult(descriptor.Postprocess.TopK);
     }
 
@@ -85,7 +68,7 @@ public sealed class ModelRunner : IDisposable
     public InferenceResult Result { get; }
 
     /// <summary>The outputs as the last run left them (for the <c>raw</c> task).</summary>
-    public IReadOnlyList<OrtTensor> Outputs => _outputs;
+    public IReadOnlyList<OrtTensor> Outputs => _bound.Outputs;
 
     public IReadOnlyList<NodeInfo> OutputInfo => _session.Outputs;
 
@@ -94,21 +77,21 @@ public sealed class ModelRunner : IDisposable
     {
         ArgumentNullException.ThrowIfNull(frame);
         var start = Stopwatch.GetTimestamp();
-        switch (_input.ElementType)
+        switch (_bound.Input.ElementType)
         {
             case TensorElementType.UInt8:
-                _preprocessor.Run(frame.Buffer, _input.AsSpan<byte>());
+                _preprocessor.Run(frame.Buffer, _bound.Input.AsSpan<byte>());
                 break;
             case TensorElementType.Int8:
-                _preprocessor.Run(frame.Buffer, _input.AsSpan<sbyte>());
+                _preprocessor.Run(frame.Buffer, _bound.Input.AsSpan<sbyte>());
                 break;
             default:
-                _preprocessor.Run(frame.Buffer, _input.AsSpan<float>());
+                _preprocessor.Run(frame.Buffer, _bound.Input.AsSpan<float>());
                 break;
         }
 
         var preprocessed = Stopwatch.GetTimestamp();
-        _binding.Run(cancellationToken);
+        _bound.Run(cancellationToken);
         var inferred = Stopwatch.GetTimestamp();
 
         var result = Result;
@@ -116,45 +99,20 @@ public sealed class ModelRunner : IDisposable
         result.SetDetections([], 0);
         if (_classifier is not null)
         {
-            result.TopCount = _classifier.Run(_outputs[0].AsSpan<float>(), result.TopBuffer);
+            result.TopCount = _classifier.Run(_bound.Outputs[0].AsSpan<float>(), result.TopBuffer);
         }
         else if (_detector is not null)
         {
-            var second = _detector.OutputCount > 1 ? _outputs[1].AsSpan<float>() : default;
-            result.SetDetections(_detector.Run(_outputs[0].AsSpan<float>(), _outputs[0].Shape, second, _preprocessor.Mapping), _minScore);
+            var second = _detector.OutputCount > 1 ? _bound.Outputs[1].AsSpan<float>() : default;
+            result.SetDetections(_detector.Run(_bound.Outputs[0].AsSpan<float>(), _bound.Outputs[0].Shape, second, _preprocessor.Mapping), _minScore);
         }
 
         var done = Stopwatch.GetTimestamp();
         result.FrameIndex = frame.Index;
         result.Timestamp = frame.Timestamp;
-        result.PreMs = Stopwatch.GetElapsedTime(start, preprocessed).TotalMilliseconds;
-        result.InferMs = Stopwatch.GetElapsedTime(preprocessed, inferred).TotalMilliseconds;
-        result.PostMs = Stopwatch.GetElapsedTime(inferred, done).TotalMilliseconds;
+        result.SetTimings(start, preprocessed, inferred, done);
         return result;
     }
 
-    public void Dispose()
-    {
-        _binding.Dispose();
-        _input.Dispose();
-        foreach (var output in _outputs)
-        {
-            output.Dispose();
-        }
-    }
-
-    /// <summary>Output buffers sized by one trial run, so outputs whose size follows the input are covered too.</summary>
-    internal static OrtTensor[] AllocateOutputs(InferenceSession session, OrtTensor input)
-    {
-        var outputs = new List<OrtTensor>();
-        foreach (var trial in session.Run(new Dictionary<string, OrtTensor> { [session.Inputs[0].Name] = input }))
-        {
-            using (trial)
-            {
-                outputs.Add(SessionBuffers.Allocate(session.Environment, trial.ElementType, [.. trial.Shape]));
-            }
-        }
-
-        return [.. outputs];
-    }
+    public void Dispose() => _bound.Dispose();
 }

@@ -15,9 +15,7 @@ namespace EdgeAgent.Pipeline;
 /// </summary>
 public sealed class WindowRunner : IDisposable
 {
-    private readonly OrtTensor _input;
-    private readonly OrtTensor[] _outputs;
-    private readonly SessionBinding _binding;
+    private readonly BoundModel _bound;
     private readonly bool _reconstruction;
 
     public WindowRunner(ModelPackage package, InferenceSession session, int channels, int window)
@@ -60,33 +58,13 @@ public sealed class WindowRunner : IDisposable
             throw new InvalidDataException($"{model}: the model's input '{node.Name}' is {node.ElementType.ToName()} [{node.ShapeText}] but the stream's {input.Layout} windows are float32 [{string.Join(", ", shape)}]");
         }
 
-        _input = SessionBuffers.Allocate(session.Environment, TensorElementType.Float32, shape);
-        try
+        _bound = new BoundModel(session, TensorElementType.Float32, shape);
+        _reconstruction = descriptor.Postprocess.Score == "reconstruction";
+        var output = _bound.Outputs[0];
+        if (output.ElementType != TensorElementType.Float32 || (_reconstruction && output.AsSpan<float>().Length != window * channels))
         {
-            _outputs = ModelRunner.AllocateOutputs(session, _input);
-            _reconstruction = descriptor.Postprocess.Score == "reconstruction";
-            var output = _outputs[0];
-            if (output.ElementType != TensorElementType.Float32 || (_reconstruction && output.AsSpan<float>().Length != window * channels))
-            {
-                foreach (var allocated in _outputs)
-                {
-                    allocated.Dispose();
-                }
-
-                throw new InvalidDataException($"{model}: its output '{session.Outputs[0].Name}' is {output.ElementType.ToName()} [{string.Join(", ", output.Shape)}]; the score needs float32{(_reconstruction ? $" with the window's {window * channels} values" : string.Empty)}");
-            }
-
-            _binding = session.CreateBinding();
-            _binding.BindInput(0, _input);
-            for (var i = 0; i < _outputs.Length; i++)
-            {
-                _binding.BindOutput(i, _outputs[i]);
-            }
-        }
-        catch
-        {
-            _input.Dispose();
-            throw;
+            _bound.Dispose();
+            throw new InvalidDataException($"{model}: its output '{session.Outputs[0].Name}' is {output.ElementType.ToName()} [{string.Join(", ", output.Shape)}]; the score needs float32{(_reconstruction ? $" with the window's {window * channels} values" : string.Empty)}");
         }
 
         Result = new InferenceResult(1) { IsWindow = true, Threshold = descriptor.Postprocess.Threshold };
@@ -102,12 +80,12 @@ public sealed class WindowRunner : IDisposable
     {
         ArgumentNullException.ThrowIfNull(windows);
         var start = Stopwatch.GetTimestamp();
-        var tensor = _input.AsSpan<float>();
+        var tensor = _bound.Input.AsSpan<float>();
         windows.CopyTo(tensor);
         var prepared = Stopwatch.GetTimestamp();
-        _binding.Run(cancellationToken);
+        _bound.Run(cancellationToken);
         var inferred = Stopwatch.GetTimestamp();
-        var output = _outputs[0].AsSpan<float>();
+        var output = _bound.Outputs[0].AsSpan<float>();
         var score = _reconstruction ? MeanSquaredError(tensor, output) : output[0];
         var done = Stopwatch.GetTimestamp();
 
@@ -118,21 +96,11 @@ public sealed class WindowRunner : IDisposable
         result.WindowStart = windows.StartTime;
         result.WindowEnd = windows.EndTime;
         result.WindowSamples = windows.Window;
-        result.PreMs = Stopwatch.GetElapsedTime(start, prepared).TotalMilliseconds;
-        result.InferMs = Stopwatch.GetElapsedTime(prepared, inferred).TotalMilliseconds;
-        result.PostMs = Stopwatch.GetElapsedTime(inferred, done).TotalMilliseconds;
+        result.SetTimings(start, prepared, inferred, done);
         return result;
     }
 
-    public void Dispose()
-    {
-        _binding.Dispose();
-        _input.Dispose();
-        foreach (var output in _outputs)
-        {
-            output.Dispose();
-        }
-    }
+    public void Dispose() => _bound.Dispose();
 
     private static float MeanSquaredError(ReadOnlySpan<float> window, ReadOnlySpan<float> reconstruction)
     {
