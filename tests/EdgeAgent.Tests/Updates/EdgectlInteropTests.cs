@@ -11,7 +11,8 @@ namespace EdgeAgent.Tests.Updates;
 
 /// <summary>
 /// The real <c>edgectl push --wait</c> against the real <c>edge-agent run</c> through a real mosquitto: the two sides
-/// of CONTRACT.md section 7 agree on the offer, the chunks, <c>done</c>, the models topic and the events.
+/// of CONTRACT.md sections 6 and 7 agree on the offer, the chunks, <c>done</c>, the models topic, the events and the
+/// signed rollback command.
 /// </summary>
 public sealed class EdgectlInteropTests : IAsyncLifetime, IDisposable
 {
@@ -20,10 +21,12 @@ public sealed class EdgectlInteropTests : IAsyncLifetime, IDisposable
     private readonly AgentLayout _layout = new();
     private MosquittoBroker? _broker;
 
+    private string Broker => $"mqtt://127.0.0.1:{_broker!.Port}";
+
     public async Task InitializeAsync() => _broker = await MosquittoBroker.StartAsync();
 
     [Fact]
-    public async Task Edgectl_push_wait_exits_0_when_the_agent_commits_and_1_with_its_reason_when_the_key_is_not_trusted()
+    public async Task Edgectl_push_wait_exits_0_when_the_agent_commits_1_with_its_reason_when_the_key_is_not_trusted_and_rollback_pins_the_previous()
     {
         var keys = Directory.CreateDirectory(Path.Combine(_layout.Root, "keys")).FullName;
         await KeygenAsync("ops");
@@ -60,6 +63,12 @@ public sealed class EdgectlInteropTests : IAsyncLifetime, IDisposable
         Assert.True(refused.ExitCode == 1, $"edgectl:\n{refused.StandardOutput}{refused.StandardError}\nedge-agent:\n{agent.Output}");
         Assert.Contains("is not trusted", refused.StandardOutput, StringComparison.Ordinal);
         Assert.Contains("classifier v5 was not taken by pi-01", refused.StandardError, StringComparison.Ordinal);
+
+        var rollback = await EdgectlAsync("rollback", "--device", "pi-01", "--model", "classifier", "--key", Path.Combine(_layout.Root, "ops.key"), "--broker", Broker);
+
+        Assert.True(rollback.ExitCode == 0, rollback.StandardOutput + rollback.StandardError);
+        var pinned = (await NextAsync(models, agent, m => m.Models.GetValueOrDefault("classifier")?.Pinned is not null)).Models["classifier"];
+        Assert.Equal((3, 3), (pinned.Active?.Version, pinned.Pinned));
         Assert.Equal(0, await agent.TerminateAsync(s_wait));
     }
 
@@ -73,17 +82,19 @@ public sealed class EdgectlInteropTests : IAsyncLifetime, IDisposable
 
     private async Task KeygenAsync(string name)
     {
-        var result = await ChildProcess.RunAsync("dotnet", [TestPaths.EdgectlAssembly, "keygen", "--out", Path.Combine(_layout.Root, name)], s_wait);
+        var result = await EdgectlAsync("keygen", "--out", Path.Combine(_layout.Root, name));
         Assert.True(result.ExitCode == 0, result.StandardError);
     }
 
     /// <summary>The demo classifier as <c>classifier</c> <paramref name="version"/>, signed with <paramref name="key"/>, following it to its outcome.</summary>
-    private Task<ProcessResult> PushAsync(string key, int version) => ChildProcess.RunAsync(
+    private Task<ProcessResult> PushAsync(string key, int version) => EdgectlAsync(
+        "push", s_demo, "--device", "pi-01", "--model", "classifier", "--version", version.ToString(CultureInfo.InvariantCulture),
+        "--key", Path.Combine(_layout.Root, key + ".key"), "--wait", "--timeout", "90", "--broker", Broker);
+
+    /// <summary>Runs <c>dotnet edgectl.dll</c> as a user does, with the caller's EDGECTL_BROKER unset so it cannot leak in.</summary>
+    private static Task<ProcessResult> EdgectlAsync(params string[] arguments) => ChildProcess.RunAsync(
         "dotnet",
-        [
-            TestPaths.EdgectlAssembly, "push", s_demo, "--device", "pi-01", "--model", "classifier", "--version", version.ToString(CultureInfo.InvariantCulture),
-            "--key", Path.Combine(_layout.Root, key + ".key"), "--wait", "--timeout", "90", "--broker", $"mqtt://127.0.0.1:{_broker!.Port}",
-        ],
+        [TestPaths.EdgectlAssembly, .. arguments],
         TimeSpan.FromMinutes(2),
         new Dictionary<string, string> { ["EDGECTL_BROKER"] = string.Empty });
 
