@@ -11,5 +11,4 @@ namespace EdgeAgent.Protocol;
     RespectRequiredConstructorParameters = true)]
 [JsonSerializable(typeof(ModelDescriptor))]
 [JsonSerializable(typeof(UpdateManifest))]
-[JsonSerializable(typeof(ModelsReport))]
 public sealed partial class ProtocolJsonContext : JsonSerializerContext;

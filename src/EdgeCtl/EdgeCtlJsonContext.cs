@@ -1,5 +1,4 @@
 using System.Text.Json.Serialization;
-using EdgeAgent.Protocol;
 using EdgeCtl.Commands.Status;
 
 namespace EdgeCtl;
@@ -10,6 +9,5 @@ namespace EdgeCtl;
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     WriteIndented = true)]
 [JsonSerializable(typeof(DeviceStatus))]
-[JsonSerializable(typeof(ModelsReport))]
 [JsonSerializable(typeof(StatusListing))]
 internal sealed partial class EdgeCtlJsonContext : JsonSerializerContext;

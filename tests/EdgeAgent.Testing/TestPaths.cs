@@ -41,6 +41,17 @@ public static class TestPaths
         }
     }
 
+    /// <summary>The built edgectl assembly, run as <c>dotnet edgectl.dll</c>, in the configuration these tests were built in.</summary>
+    public static string EdgectlAssembly
+    {
+        get
+        {
+            var configuration = AppContext.BaseDirectory.Contains("/bin/Debug/", StringComparison.Ordinal) ? "Debug" : "Release";
+            var path = Path.Combine(RepositoryRoot, "src", "EdgeCtl", "bin", configuration, "net10.0", "edgectl.dll");
+            return File.Exists(path) ? path : throw new FileNotFoundException($"edgectl is not built at {path}: run ./build.sh test", path);
+        }
+    }
+
     /// <summary>A pinned ONNX Runtime library fetched by build.sh (.ort/VERSION/linux-ARCH/libonnxruntime.so.1).</summary>
     public static string OrtLibrary(string version)
     {

@@ -5,16 +5,6 @@ namespace EdgeCtl.Tests;
 /// <summary>Runs the built <c>edgectl</c> as a user does: <c>dotnet edgectl.dll ...</c> in a child process.</summary>
 internal static class Edgectl
 {
-    public static string Assembly
-    {
-        get
-        {
-            var configuration = AppContext.BaseDirectory.Contains("/bin/Debug/", StringComparison.Ordinal) ? "Debug" : "Release";
-            var path = Path.Combine(TestPaths.RepositoryRoot, "src", "EdgeCtl", "bin", configuration, "net10.0", "edgectl.dll");
-            return File.Exists(path) ? path : throw new FileNotFoundException($"edgectl is not built at {path}: run ./build.sh test", path);
-        }
-    }
-
     public static Task<ProcessResult> RunAsync(params string[] arguments) => RunAsync(null, arguments);
 
     /// <summary>Runs with EDGECTL_BROKER unset unless <paramref name="environment"/> sets it, so the caller's shell cannot leak in.</summary>
@@ -22,6 +12,6 @@ internal static class Edgectl
     {
         var variables = new Dictionary<string, string>(environment ?? new Dictionary<string, string>());
         variables.TryAdd("EDGECTL_BROKER", string.Empty);
-        return ChildProcess.RunAsync("dotnet", [Assembly, .. arguments], TimeSpan.FromMinutes(2), variables);
+        return ChildProcess.RunAsync("dotnet", [TestPaths.EdgectlAssembly, .. arguments], TimeSpan.FromMinutes(2), variables);
     }
 }

@@ -173,14 +173,18 @@ internal sealed class FakeDevice : IAsyncDisposable
         }, retain: false);
     }
 
+    /// <summary>Publishes what the daemon's <see cref="ModelsDocument"/> holds: the device, each model's versions with their sha256, the update, the time.</summary>
     private Task ReportAsync(UpdateManifest manifest, string state, double progress, JsonArray missing, string? error) =>
         PublishAsync($"edge/{Id}/models", new JsonObject
         {
+            ["device"] = Id,
             ["models"] = new JsonObject
             {
                 [manifest.Model.Name] = new JsonObject
                 {
-                    ["active"] = new JsonObject { ["version"] = state == "committed" ? manifest.Model.Version : 1 },
+                    ["active"] = state == "committed"
+                        ? new JsonObject { ["version"] = manifest.Model.Version, ["sha256"] = Convert.ToHexStringLower(SHA256.HashData(Bundle!.Single(f => f.Name == "model.onnx").Content)) }
+                        : new JsonObject { ["version"] = 1, ["sha256"] = new string('0', 64) },
                     ["update"] = new JsonObject
                     {
                         ["update_id"] = manifest.UpdateId,
@@ -192,6 +196,7 @@ internal sealed class FakeDevice : IAsyncDisposable
                     },
                 },
             },
+            ["ts"] = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture),
         }, retain: true);
 
     private Task PublishAsync(string topic, JsonObject payload, bool retain) =>

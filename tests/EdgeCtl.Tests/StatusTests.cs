@@ -18,7 +18,7 @@ public sealed class StatusTests : IAsyncLifetime
             {"state":"online","agent_version":"0.1.0","started_at":"2026-11-21T09:00:00.000Z","groups":["kitchen","floor-1"],"providers":["cpu"],"streams":["cam0","cam1"],"ts":"2026-11-21T10:00:00.000Z"}
             """);
         await device.RetainAsync("edge/pi-01/models", """
-            {"models":{
+            {"device":"pi-01","models":{
               "classifier":{"active":{"version":4,"sha256":"aa"},"previous":{"version":3,"sha256":"bb"},"committed":{"version":4,"sha256":"aa"},
                             "update":{"update_id":"u-5","version":5,"state":"rejected","progress":1,"missing":[],"error":"sha256 mismatch: expected cc, got dd"}},
               "detector":{"active":{"version":2,"sha256":"ee"},"committed":{"version":2,"sha256":"ee"},
@@ -28,7 +28,7 @@ public sealed class StatusTests : IAsyncLifetime
         await device.RetainAsync("edge/pi-02/status", """
             {"state":"offline","agent_version":"0.1.0","started_at":"2026-11-20T09:00:00.000Z","groups":["kitchen"],"providers":["cpu"],"streams":["cam0"],"ts":"2026-11-20T18:00:00.000Z"}
             """);
-        await device.RetainAsync("edge/pi-03/models", """{"models":{"classifier":{"active":{"version":2},"previous":{"version":3},"committed":{"version":3},"pinned":2}}}""");
+        await device.RetainAsync("edge/pi-03/models", """{"device":"pi-03","models":{"classifier":{"active":{"version":2,"sha256":"a2"},"previous":{"version":3,"sha256":"a3"},"committed":{"version":3,"sha256":"a3"},"pinned":2}},"ts":"2026-11-21T10:00:02.000Z"}""");
         await device.RetainAsync("plant/pi-09/status", """{"state":"online","groups":[],"providers":[],"streams":[]}""");
     }
 

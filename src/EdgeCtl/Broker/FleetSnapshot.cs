@@ -15,7 +15,7 @@ internal sealed class DeviceSnapshot(string id)
 
     public JsonElement? RawModels { get; set; }
 
-    public ModelsReport? Models { get; set; }
+    public ModelsDocument? Models { get; set; }
 
     /// <summary>Why a payload could not be read, or null.</summary>
     public string? Problem { get; set; }
@@ -49,7 +49,7 @@ internal static class FleetSnapshot
                 else
                 {
                     snapshot.RawModels = document.RootElement.Clone();
-                    snapshot.Models = document.RootElement.Deserialize(EdgeCtlJsonContext.Default.ModelsReport);
+                    snapshot.Models = document.RootElement.Deserialize(UpdateStatusJsonContext.Default.ModelsDocument);
                 }
             }
             catch (JsonException ex)

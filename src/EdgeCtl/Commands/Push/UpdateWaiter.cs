@@ -131,7 +131,7 @@ internal sealed class UpdateWaiter
 
         try
         {
-            var report = JsonSerializer.Deserialize(message.Payload.Span, EdgeCtlJsonContext.Default.ModelsReport);
+            var report = JsonSerializer.Deserialize(message.Payload.Span, UpdateStatusJsonContext.Default.ModelsDocument);
             if (report?.Models.GetValueOrDefault(_update.Manifest.Model.Name)?.Update is { } update && update.UpdateId == _update.UpdateId)
             {
                 _signals.Writer.TryWrite(new UpdateSignal(device, update, null, null));

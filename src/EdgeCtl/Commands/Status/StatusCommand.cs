@@ -70,19 +70,19 @@ internal static class StatusCommand
         table.WriteTo(output);
     }
 
-    private static string Version(ModelVersionReport? version) => version is null ? "-" : "v" + version.Version.ToString(CultureInfo.InvariantCulture);
+    private static string Version(ModelVersion? version) => version is null ? "-" : "v" + version.Version.ToString(CultureInfo.InvariantCulture);
 
-    private static string Active(ModelReport model) =>
+    private static string Active(ModelStatus model) =>
         model.Pinned is { } pinned ? $"{Version(model.Active)} (pinned v{pinned.ToString(CultureInfo.InvariantCulture)})" : Version(model.Active);
 
-    private static string Update(UpdateReport? update)
+    private static string Update(UpdateProgress? update)
     {
         if (update is null)
         {
             return "-";
         }
 
-        var version = update.Version is { } v ? "v" + v.ToString(CultureInfo.InvariantCulture) + " " : string.Empty;
+        var version = "v" + update.Version.ToString(CultureInfo.InvariantCulture) + " ";
         return update.State switch
         {
             UpdateStates.Receiving => $"{version}receiving {Percent(update.Progress)}",
