@@ -1,5 +1,6 @@
 using System.CommandLine;
 using EdgeAgent.Commands;
+using EdgeAgent.Protocol;
 
 namespace EdgeAgent;
 

@@ -1,3 +1,5 @@
+using EdgeAgent.Protocol;
+
 namespace EdgeCtl;
 
 /// <summary>A verb cannot go on: the message is printed after "edgectl: " and the process exits with <see cref="ExitCode"/>.</summary>

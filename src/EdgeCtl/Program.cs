@@ -1,4 +1,5 @@
 using System.CommandLine;
+using EdgeAgent.Protocol;
 using EdgeCtl.Commands.Keygen;
 using EdgeCtl.Commands.Push;
 using EdgeCtl.Commands.Rollback;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using EdgeAgent.Protocol;
 
 namespace EdgeCtl;
 

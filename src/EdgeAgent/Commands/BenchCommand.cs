@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Text.Json;
 using EdgeAgent.Onnx;
 using EdgeAgent.Onnx.Benchmarking;
+using EdgeAgent.Protocol;
 
 namespace EdgeAgent.Commands;
 

@@ -5,6 +5,7 @@ using EdgeAgent.Models;
 using EdgeAgent.Onnx;
 using EdgeAgent.Pipeline;
 using EdgeAgent.Pipeline.Preprocessing;
+using EdgeAgent.Protocol;
 using EdgeAgent.Sensors;
 using EdgeAgent.Sources;
 using Microsoft.Extensions.Logging;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using EdgeAgent.Onnx;
+using EdgeAgent.Protocol;
 
 namespace EdgeAgent.Commands;
 

@@ -1,3 +1,4 @@
+using EdgeAgent.Protocol;
 using EdgeCtl.Broker;
 using EdgeCtl.Signing;
 
