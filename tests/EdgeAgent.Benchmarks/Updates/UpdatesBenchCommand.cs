@@ -1,0 +1,48 @@
+using System.CommandLine;
+using EdgeAgent.Benchmarks.Pipeline;
+using EdgeAgent.Onnx;
+using EdgeAgent.Testing;
+
+namespace EdgeAgent.Benchmarks.Updates;
+
+/// <summary><c>bench updates</c>: issue 7's figures (transfer rate, offer to activation, swaps under a stream), each beside its peer from the same run.</summary>
+internal static class UpdatesBenchCommand
+{
+    public static Command Create()
+    {
+        var models = new Option<string>("--models") { Description = "The folder of real models (../shared/models)", Required = true };
+        var pushes = new Option<int>("--pushes") { Description = "Versions of the classifier pushed to the daemon, one after another", DefaultValueFactory = _ => 5 };
+        var swaps = new Option<int>("--swaps") { Description = "Model swaps under the 30 fps stream", DefaultValueFactory = _ => 100 };
+        var command = new Command("updates", "Model updates: transfer MB/s beside mosquitto_pub, offer to activation, frames lost and half-swapped across swaps") { models, pushes, swaps };
+        command.SetAction((parsed, _) => RunAsync(parsed.GetValue(models)!, parsed.GetValue(pushes), parsed.GetValue(swaps)));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(string models, int pushes, int swaps)
+    {
+        if (pushes < 1 || swaps < 1)
+        {
+            await Console.Error.WriteLineAsync("bench updates: --pushes and --swaps must be positive");
+            return 2;
+        }
+
+        using var layout = new ClassifierLayout(models);
+        await Console.Error.WriteLineAsync($"bench: {pushes} push(es) of the classifier to the daemon, beside mosquitto_pub");
+        var results = new List<PushResult>(pushes);
+        using (var broker = await MosquittoBroker.StartAsync())
+        {
+            await using var daemon = await DaemonUpdates.StartAsync(broker, layout.Root);
+            for (var version = 2; version < pushes + 2; version++)
+            {
+                results.Add(await daemon.PushAsync(layout.Root, version));
+            }
+        }
+
+        await Console.Error.WriteLineAsync($"bench: {swaps} swaps under a 30 fps stream");
+        using var environment = OrtEnvironment.Create(OrtLibrary.Load());
+        var swapResult = await SwapUnderStream.MeasureAsync(environment, layout.Root, swaps);
+
+        UpdatesReport.Print(Console.Out, MachineInfo.Cpu(), Environment.ProcessorCount, results, swapResult);
+        return 0;
+    }
+}
