@@ -52,7 +52,12 @@ internal sealed class DaemonUpdates : IAsyncDisposable
         var run = new DaemonUpdates(broker, classifierRoot);
         run._client.Start();
         await run._client.WaitUntilConnectedAsync();
-        await run._client.SubscribeAsync("edge/#", MqttQos.AtLeastOnce, run.OnMessageAsync);
+        // Not edge/#: the bench's own chunks would come back to it and load the machine it measures.
+        foreach (var topic in new[] { s_topics.Models(Device), s_topics.Events(Device), s_topics.Results(Device, "cam0") })
+        {
+            await run._client.SubscribeAsync(topic, MqttQos.AtLeastOnce, run.OnMessageAsync);
+        }
+
         await run._client.SubscribeAsync("bench/peer/#", MqttQos.AtLeastOnce, run.OnMessageAsync);
         run._agent.Start();
         run._agent.BeginOutputReadLine();
