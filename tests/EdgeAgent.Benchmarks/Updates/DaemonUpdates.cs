@@ -16,7 +16,8 @@ internal sealed record PushResult(int Version, int BundleBytes, double TransferM
 /// <summary>
 /// Pushes the signed classifier to the real daemon (<c>dotnet EdgeAgent.dll run</c>) over a local mosquitto, one
 /// version after another, each committed before the next. The transfer runs from the first chunk published to the
-/// models topic leaving <c>receiving</c> (every chunk written to staging); activation is the daemon's
+/// daemon's <c>model_received</c> event (every chunk in staging and the bundle's sha256 checked; an event, not the
+/// models topic, whose superseded documents are skipped); activation is the daemon's
 /// <c>model_activated</c> event, so the figure includes verification, unpacking, validation and the swap. The peer
 /// is <c>mosquitto_pub -q 1 -f</c> sending the same bundle as one message to the same broker, timed from its start
 /// to the arrival at a subscriber here.
@@ -75,8 +76,8 @@ internal sealed class DaemonUpdates : IAsyncDisposable
         await Task.WhenAll(Enumerable.Range(0, push.ChunkCount).Select(i => _client.PublishAsync(s_topics.Chunk(Device, push.UpdateId, i), push.Chunk(i), MqttQos.AtLeastOnce).AsTask()));
         await _client.PublishAsync(s_topics.Done(Device, push.UpdateId), push.Done(), MqttQos.AtLeastOnce);
 
-        var received = await WaitForAsync(offered, m => UpdateState(m, push.UpdateId) is { } state && state != UpdateStates.Receiving, "the transfer to finish");
-        var activated = await WaitForAsync(offered, m => m.Topic == s_topics.Events(Device) && m.Payload.Contains("model_activated", StringComparison.Ordinal) && m.Payload.Contains(push.UpdateId, StringComparison.Ordinal), "model_activated");
+        var received = await WaitForAsync(offered, m => IsEvent(m, "model_received", push.UpdateId), "model_received");
+        var activated = await WaitForAsync(offered, m => IsEvent(m, "model_activated", push.UpdateId), "model_activated");
         var ended = await WaitForAsync(offered, m => UpdateState(m, push.UpdateId) is { } state && UpdateStates.IsFinal(state), "the update to end");
         if (UpdateState(ended, push.UpdateId) != UpdateStates.Committed)
         {
@@ -155,6 +156,9 @@ internal sealed class DaemonUpdates : IAsyncDisposable
 
         throw new TimeoutException($"no {what} within {s_limit}");
     }
+
+    private static bool IsEvent((long At, string Topic, string Payload) message, string name, string updateId) =>
+        message.Topic == s_topics.Events(Device) && message.Payload.Contains($"\"{name}\"", StringComparison.Ordinal) && message.Payload.Contains(updateId, StringComparison.Ordinal);
 
     private static string? UpdateState((long At, string Topic, string Payload) message, string updateId)
     {
