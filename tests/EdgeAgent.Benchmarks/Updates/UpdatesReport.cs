@@ -13,7 +13,7 @@ internal static class UpdatesReport
     {
         var invariant = CultureInfo.InvariantCulture;
         output.WriteLine(string.Create(invariant, $"== updates ({cpu}, {cores} cores) =="));
-        output.WriteLine(string.Create(invariant, $"classifier bundle: {pushes[0].BundleBytes:N0} bytes in 64 KiB chunks, QoS 1, local mosquitto"));
+        output.WriteLine(string.Create(invariant, $"classifier bundle: {pushes[0].BundleBytes:N0} bytes in 64 KiB chunks, QoS 1, local mosquitto, after one untimed push"));
         output.WriteLine("version  daemon MB/s  mosquitto_pub MB/s  ours/peer  offer->activation ms");
         foreach (var push in pushes)
         {
