@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text.Json;
 using EdgeAgent.Benchmarks.Pipeline;
 using EdgeAgent.Onnx;
 using EdgeAgent.Testing;
@@ -13,12 +14,17 @@ internal static class UpdatesBenchCommand
         var models = new Option<string>("--models") { Description = "The folder of real models (../shared/models)", Required = true };
         var pushes = new Option<int>("--pushes") { Description = "Versions of the classifier pushed to the daemon, one after another", DefaultValueFactory = _ => 5 };
         var swaps = new Option<int>("--swaps") { Description = "Model swaps under the 30 fps stream", DefaultValueFactory = _ => 100 };
-        var command = new Command("updates", "Model updates: transfer MB/s beside mosquitto_pub, offer to activation, frames lost and half-swapped across swaps") { models, pushes, swaps };
-        command.SetAction((parsed, _) => RunAsync(parsed.GetValue(models)!, parsed.GetValue(pushes), parsed.GetValue(swaps)));
+        var json = new Option<string>("--json")
+        {
+            Description = "Where to write the results as JSON",
+            DefaultValueFactory = _ => Path.Combine(MachineInfo.RepositoryRoot(), "artifacts", "bench", "updates.json"),
+        };
+        var command = new Command("updates", "Model updates: transfer MB/s beside mosquitto_pub, offer to activation, frames lost and half-swapped across swaps") { models, pushes, swaps, json };
+        command.SetAction((parsed, _) => RunAsync(parsed.GetValue(models)!, parsed.GetValue(pushes), parsed.GetValue(swaps), parsed.GetValue(json)!));
         return command;
     }
 
-    private static async Task<int> RunAsync(string models, int pushes, int swaps)
+    private static async Task<int> RunAsync(string models, int pushes, int swaps, string json)
     {
         if (pushes < 1 || swaps < 1)
         {
@@ -28,6 +34,7 @@ internal static class UpdatesBenchCommand
 
         using var layout = new ClassifierLayout(models);
         await Console.Error.WriteLineAsync($"bench: {pushes} push(es) of the classifier to the daemon after one untimed, beside mosquitto_pub");
+        var started = DateTimeOffset.Now;
         var results = new List<PushResult>(pushes);
         using (var broker = await MosquittoBroker.StartAsync())
         {
@@ -44,7 +51,11 @@ internal static class UpdatesBenchCommand
         using var environment = OrtEnvironment.Create(OrtLibrary.Load());
         var swapResult = await SwapUnderStream.MeasureAsync(environment, layout.Root, swaps);
 
-        UpdatesReport.Print(Console.Out, MachineInfo.Cpu(), Environment.ProcessorCount, results, swapResult);
+        var report = new UpdatesResults(started, MachineInfo.Cpu(), Environment.ProcessorCount, results, swapResult);
+        UpdatesReport.Print(Console.Out, report);
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(json))!);
+        await File.WriteAllTextAsync(json, JsonSerializer.Serialize(report, UpdatesJsonContext.Default.UpdatesResults));
+        await Console.Out.WriteLineAsync($"wrote {json}");
         return 0;
     }
 }

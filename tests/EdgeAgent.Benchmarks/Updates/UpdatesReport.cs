@@ -9,10 +9,11 @@ internal static class UpdatesReport
     public const double MaxOfferToActivationMs = 2000;
     public const int MinSwaps = 100;
 
-    public static void Print(TextWriter output, string cpu, int cores, IReadOnlyList<PushResult> pushes, SwapResult swaps)
+    public static void Print(TextWriter output, UpdatesResults results)
     {
+        var (pushes, swaps) = (results.Pushes, results.Swaps);
         var invariant = CultureInfo.InvariantCulture;
-        output.WriteLine(string.Create(invariant, $"== updates ({cpu}, {cores} cores) =="));
+        output.WriteLine(string.Create(invariant, $"== updates ({results.Cpu}, {results.Cores} cores) =="));
         output.WriteLine(string.Create(invariant, $"classifier bundle: {pushes[0].BundleBytes:N0} bytes in 64 KiB chunks, QoS 1, local mosquitto, after one untimed push"));
         output.WriteLine("version  daemon MB/s  mosquitto_pub MB/s  ours/peer  offer->activation ms");
         foreach (var push in pushes)
