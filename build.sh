@@ -2,7 +2,7 @@
 # edge-agent's one entry point: set-up, build, run, test, bench.
 #   ./build.sh run [ARGS...]   set up, build, run edge-agent with ARGS (none: the demo, with a local mosquitto)
 #   ./build.sh test            set up, build, run every test
-#   ./build.sh bench [SECTION] set up, build, run the benchmarks (all, or pipeline, outbox, sensors) and print their tables
+#   ./build.sh bench [SECTION] set up, build, run the benchmarks (all, or pipeline, outbox, sensors, updates) and print their tables
 #   ./build.sh publish RID     framework-dependent build for linux-arm64 or linux-x64 in dist/RID/
 #   ./build.sh deb ARCH        dist/edge-agent_VERSION_ARCH.deb for arm64 or amd64
 # Set-up is idempotent and quiet when nothing is missing; a second run makes no network call.
@@ -261,6 +261,7 @@ main() {
       # binding's with the options given, and a section that fails fails the command after the rest have run.
       case "${1:-}" in
         pipeline) shift; dotnet "$bench" pipeline --models "$SHARED_MODELS" "$@" ;;
+        updates) shift; dotnet "$bench" updates --models "$SHARED_MODELS" "$@" ;;
         outbox|sensors) local section=$1; shift; dotnet "$bench" "$section" "$@" ;;
         *)
           local bench_status=0
@@ -268,6 +269,7 @@ main() {
           dotnet "$bench" pipeline --models "$SHARED_MODELS" || bench_status=$?
           dotnet "$bench" outbox || bench_status=$?
           dotnet "$bench" sensors || bench_status=$?
+          dotnet "$bench" updates --models "$SHARED_MODELS" || bench_status=$?
           return $bench_status
           ;;
       esac

@@ -40,6 +40,7 @@ internal static class Program
         };
         command.Subcommands.Add(PipelineBenchCommand.Create());
         command.Subcommands.Add(Outbox.OutboxBenchCommand.Create(root));
+        command.Subcommands.Add(Updates.UpdatesBenchCommand.Create());
         command.SetAction(parsed => BenchRunner.Run(new BenchSettings(
             parsed.GetValue(models)!,
             parsed.GetValue(ortNode),
