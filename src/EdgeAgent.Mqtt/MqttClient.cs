@@ -93,6 +93,9 @@ public sealed partial class MqttClient : IAsyncDisposable, IMqttPublisher
         }
     }
 
+    /// <inheritdoc />
+    public bool IsConnected => State == MqttConnectionState.Connected;
+
     /// <summary>The last failure to connect or the reason the connection was lost; null once connected.</summary>
     public Exception? LastError => Volatile.Read(ref _lastError);
 

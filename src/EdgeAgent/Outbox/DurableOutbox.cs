@@ -221,7 +221,11 @@ public sealed class DurableOutbox : IAsyncDisposable
             while (true)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                if (inFlight.Count < _settings.PublishWindow && TryRead(ref handle, ref handleSegment) is { } record)
+
+                // libmosquitto keeps a message published while it is not connected and sends it after a connection,
+                // where it can end up behind messages published later: records only leave while connected.
+                var connected = publisher.IsConnected;
+                if (connected && inFlight.Count < _settings.PublishWindow && TryRead(ref handle, ref handleSegment) is { } record)
                 {
                     var payload = record.Buffer.AsMemory(record.PayloadOffset, record.PayloadLength);
 #pragma warning disable CA2012 // Kept in order and awaited exactly once, oldest first (below), so acknowledgements overlap.
@@ -248,6 +252,21 @@ public sealed class DurableOutbox : IAsyncDisposable
                     }
 
                     Acknowledge(oldest.Segment, oldest.End);
+                    continue;
+                }
+
+                if (!connected)
+                {
+                    try
+                    {
+                        await publisher.WaitUntilConnectedAsync(cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (Exception ex) when (ex is MqttConnectException or ObjectDisposedException)
+                    {
+                        // The client gave up for good (the client logs why): the records stay queued for the next start.
+                        await Task.Delay(Timeout.InfiniteTimeSpan, _time, cancellationToken).ConfigureAwait(false);
+                    }
+
                     continue;
                 }
 

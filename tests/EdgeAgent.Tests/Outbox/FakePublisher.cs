@@ -10,6 +10,10 @@ internal sealed class FakePublisher(Func<string, bool>? refuse = null) : IMqttPu
 {
     public ConcurrentQueue<(string Topic, string Payload)> Sent { get; } = new();
 
+    public bool IsConnected => true;
+
+    public Task WaitUntilConnectedAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
+
     public ValueTask PublishAsync(string topic, ReadOnlyMemory<byte> payload, MqttQos qos, bool retain = false, CancellationToken cancellationToken = default)
     {
         if (refuse?.Invoke(topic) == true)
