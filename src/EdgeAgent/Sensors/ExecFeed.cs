@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Diagnostics;
+using EdgeAgent.Sources;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeAgent.Sensors;
@@ -29,17 +30,7 @@ public sealed class ExecFeed(string stream, string program, IReadOnlyList<string
     public void Open()
     {
         Close();
-        var start = new ProcessStartInfo(program)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
+        var start = ChildStart.For(program, arguments);
 
         var process = new Process { StartInfo = start };
         try

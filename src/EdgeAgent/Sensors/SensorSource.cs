@@ -1,7 +1,5 @@
 using EdgeAgent.Sources;
 using Microsoft.Extensions.Logging;
-using Polly;
-using Polly.Retry;
 
 namespace EdgeAgent.Sensors;
 
@@ -84,23 +82,11 @@ public sealed class SensorSource : IStreamSource
 
     private async Task SuperviseAsync(CancellationToken stopping)
     {
-        var retry = new ResiliencePipelineBuilder { TimeProvider = _time }
-            .AddRetry(new RetryStrategyOptions
-            {
-                ShouldHandle = new PredicateBuilder().Handle<SensorUnavailableException>(),
-                MaxRetryAttempts = int.MaxValue,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                Delay = _settings.RestartDelay,
-                MaxDelay = _settings.MaxRestartDelay,
-                OnRetry = args =>
-                {
-                    _state = SourceState.Backoff;
-                    Log.Reopening(_logger, _stream, args.RetryDelay.TotalSeconds, args.AttemptNumber + 1);
-                    return ValueTask.CompletedTask;
-                },
-            })
-            .Build();
+        var retry = RestartBackoff.Create<SensorUnavailableException>(_time, _settings.RestartDelay, _settings.MaxRestartDelay, (delay, attempt) =>
+        {
+            _state = SourceState.Backoff;
+            Log.Reopening(_logger, _stream, delay.TotalSeconds, attempt);
+        });
 
         try
         {

@@ -2,8 +2,6 @@ using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
-using Polly;
-using Polly.Retry;
 
 namespace EdgeAgent.Sources;
 
@@ -103,23 +101,11 @@ public sealed class CameraSource : IStreamSource
 
     private async Task SuperviseAsync(CancellationToken stopping)
     {
-        var retry = new ResiliencePipelineBuilder { TimeProvider = _time }
-            .AddRetry(new RetryStrategyOptions
-            {
-                ShouldHandle = new PredicateBuilder().Handle<SourceFailedException>(),
-                MaxRetryAttempts = int.MaxValue,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                Delay = _settings.RestartDelay,
-                MaxDelay = _settings.MaxRestartDelay,
-                OnRetry = args =>
-                {
-                    _state = SourceState.Backoff;
-                    Log.Restarting(_logger, _stream, args.RetryDelay.TotalSeconds, args.AttemptNumber + 1);
-                    return ValueTask.CompletedTask;
-                },
-            })
-            .Build();
+        var retry = RestartBackoff.Create<SourceFailedException>(_time, _settings.RestartDelay, _settings.MaxRestartDelay, (delay, attempt) =>
+        {
+            _state = SourceState.Backoff;
+            Log.Restarting(_logger, _stream, delay.TotalSeconds, attempt);
+        });
 
         while (!stopping.IsCancellationRequested)
         {
@@ -133,17 +119,7 @@ public sealed class CameraSource : IStreamSource
     {
         var program = _settings.Command ?? "ffmpeg";
         IReadOnlyList<string> arguments = _settings.Command is null ? FfmpegArguments.Build(_settings) : _settings.Arguments;
-        var start = new ProcessStartInfo(program)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
+        var start = ChildStart.For(program, arguments);
 
         var commandLine = string.Join(' ', arguments);
         Log.Starting(_logger, _stream, program, commandLine);
