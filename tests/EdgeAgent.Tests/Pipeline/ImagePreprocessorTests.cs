@@ -51,33 +51,49 @@ public sealed class ImagePreprocessorTests(OrtEnvironmentFixture ort)
     }
 
     [Theory]
-    [InlineData("rgb24", "crop")]
-    [InlineData("bgr24", "stretch")]
-    [InlineData("yuv420p", "crop")]
-    [InlineData("gray8", "stretch")]
-    public void Planar_float_rows_equal_the_per_pixel_path_bit_for_bit(string pixelFormat, string resize)
+    [InlineData("rgb24", "crop", "float32", 640, 480)]
+    [InlineData("bgr24", "stretch", "float32", 640, 480)]
+    [InlineData("yuv420p", "crop", "float32", 640, 480)]
+    [InlineData("gray8", "stretch", "float32", 640, 480)]
+    [InlineData("rgb24", "letterbox", "float32", 640, 480)]
+    [InlineData("bgr24", "letterbox", "float32", 480, 640)]
+    [InlineData("yuv420p", "letterbox", "uint8", 480, 640)]
+    [InlineData("rgb24", "crop", "uint8", 640, 480)]
+    [InlineData("bgr24", "stretch", "int8", 1280, 720)]
+    public void Planar_rows_equal_the_per_pixel_path_bit_for_bit(string pixelFormat, string resize, string dtype, int width, int height)
     {
-        // NHWC goes pixel by pixel; NCHW float takes the row-wise vector path. Same arithmetic, same order: same bits.
+        // NHWC goes pixel by pixel; NCHW takes the row-wise vector path. Same arithmetic, same order: same bits.
         var path = TestPaths.Shared("images", "bald-eagle.jpg");
-        var frame = new FrameGeometry(640, 480, FrameGeometry.ParseFormat(pixelFormat));
-        var raw = Ffmpeg.DecodeImage(path, "scale=640:480", pixelFormat);
-        var planarInput = s_mobilenet with { Resize = resize };
-        var planar = ImagePreprocessor.Create(planarInput, frame);
-        var packed = ImagePreprocessor.Create(planarInput with { Layout = "NHWC" }, frame);
-        var planarTensor = new float[planar.TensorElements];
-        var packedTensor = new float[packed.TensorElements];
+        var frame = new FrameGeometry(width, height, FrameGeometry.ParseFormat(pixelFormat));
+        var raw = Ffmpeg.DecodeImage(path, $"scale={width}:{height}", pixelFormat);
+        var planarInput = dtype == "float32"
+            ? s_mobilenet with { Resize = resize, PadValue = 114 }
+            : s_mobilenet with { Resize = resize, Dtype = dtype, Scale = 1, Mean = dtype == "int8" ? [128f, 128f, 128f] : null, Std = null, PadValue = 114 };
 
-        planar.Run<float>(raw, planarTensor);
-        packed.Run<float>(raw, packedTensor);
+        var (planarBits, packedBits) = dtype switch
+        {
+            "float32" => (Bits<float>(planarInput, frame, raw, v => BitConverter.SingleToInt32Bits(v)), Bits<float>(planarInput with { Layout = "NHWC" }, frame, raw, v => BitConverter.SingleToInt32Bits(v))),
+            "uint8" => (Bits<byte>(planarInput, frame, raw, v => v), Bits<byte>(planarInput with { Layout = "NHWC" }, frame, raw, v => v)),
+            _ => (Bits<sbyte>(planarInput, frame, raw, v => v), Bits<sbyte>(planarInput with { Layout = "NHWC" }, frame, raw, v => v)),
+        };
 
         const int plane = 224 * 224;
         for (var i = 0; i < plane; i++)
         {
             for (var c = 0; c < 3; c++)
             {
-                Assert.Equal(BitConverter.SingleToInt32Bits(packedTensor[(i * 3) + c]), BitConverter.SingleToInt32Bits(planarTensor[(c * plane) + i]));
+                Assert.Equal(packedBits[(i * 3) + c], planarBits[(c * plane) + i]);
             }
         }
+    }
+
+    private static int[] Bits<T>(InputDescriptor input, FrameGeometry frame, byte[] raw, Func<T, int> bits)
+        where T : unmanaged
+    {
+        var preprocessor = ImagePreprocessor.Create(input, frame);
+        var tensor = new T[preprocessor.TensorElements];
+        preprocessor.Run<T>(raw, tensor);
+        return [.. tensor.Select(bits)];
     }
 
     [Theory]

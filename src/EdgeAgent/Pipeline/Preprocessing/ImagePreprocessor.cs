@@ -1,5 +1,3 @@
-using System.Numerics.Tensors;
-using System.Runtime.InteropServices;
 using EdgeAgent.Protocol;
 
 namespace EdgeAgent.Pipeline.Preprocessing;
@@ -22,18 +20,13 @@ public sealed class ImagePreprocessor
     private readonly bool _planar;
     private readonly int[] _sourceChannel;
     private readonly bool _lumaFromColour;
-    private readonly int[] _x0;
-    private readonly int[] _x1;
-    private readonly float[] _wx;
-    private readonly int[] _y0;
-    private readonly int[] _y1;
-    private readonly float[] _wy;
+    private readonly ResampleAxis _columns;
+    private readonly ResampleAxis _rows;
     private readonly float[] _gain;
     private readonly float[] _bias;
     private readonly float[] _pad;
-    private readonly bool _planarFloatPath;
     private readonly TwoRowCache _decodedRows;
-    private readonly TwoRowCache _resampledRows;
+    private readonly PlanarResampler? _planarRows;
 
     private ImagePreprocessor(InputDescriptor input, FrameGeometry frame, FrameToTensorMapping mapping)
     {
@@ -53,8 +46,8 @@ public sealed class ImagePreprocessor
             _ => frame.Format == PixelFormat.Bgr24 ? [2, 1, 0] : [0, 1, 2],
         };
 
-        (_x0, _x1, _wx) = Axis(_width, frame.Width, mapping.ScaleX, mapping.OffsetX);
-        (_y0, _y1, _wy) = Axis(_height, frame.Height, mapping.ScaleY, mapping.OffsetY);
+        _columns = ResampleAxis.For(_width, frame.Width, mapping.ScaleX, mapping.OffsetX);
+        _rows = ResampleAxis.For(_height, frame.Height, mapping.ScaleY, mapping.OffsetY);
         _gain = new float[_channels];
         _bias = new float[_channels];
         _pad = new float[_channels];
@@ -68,12 +61,12 @@ public sealed class ImagePreprocessor
         }
 
         _decodedRows = new TwoRowCache(frame.Width * decoded);
-        _resampledRows = new TwoRowCache(_channels * _width);
 
-        // Planar float tensors with no padded column (every model but letterbox, NHWC, int8 and gray-from-colour
-        // ones) take a row-wise path: each source row is resampled across once, then whole tensor rows are blended
-        // down with vector operations. The arithmetic is the per-pixel path's, in the same order.
-        _planarFloatPath = _planar && !_lumaFromColour && input.Dtype == "float32" && !_x0.Contains(-1);
+        // Planar tensors (all but NHWC and gray-from-colour models) take the row-wise vector path; the per-pixel
+        // path below does the same arithmetic in the same order for the rest.
+        _planarRows = _planar && !_lumaFromColour
+            ? new PlanarResampler(frame, _width, _height, _columns, _rows, _sourceChannel, _gain, _bias, _pad)
+            : null;
     }
 
     /// <summary>How frame pixels map into the tensor, to map boxes back.</summary>
@@ -106,18 +99,19 @@ public sealed class ImagePreprocessor
             throw new ArgumentException($"the tensor needs {TensorElements} elements, got {tensor.Length}", nameof(tensor));
         }
 
-        _decodedRows.Clear();
-        if (_planarFloatPath && typeof(T) == typeof(float))
+        if (_planarRows is not null)
         {
-            RunPlanarFloat(frame, MemoryMarshal.Cast<T, float>(tensor));
+            _planarRows.Run(frame, tensor);
             return;
         }
+
+        _decodedRows.Clear();
 
         var decoded = _frame.DecodedChannels;
         Span<float> pixel = stackalloc float[3];
         for (var y = 0; y < _height; y++)
         {
-            if (_y0[y] < 0)
+            if (_rows.First[y] < 0)
             {
                 for (var x = 0; x < _width; x++)
                 {
@@ -127,12 +121,12 @@ public sealed class ImagePreprocessor
                 continue;
             }
 
-            var top = Row(frame, _y0[y]);
-            var bottom = Row(frame, _y1[y]);
-            var wy = _wy[y];
+            var top = Row(frame, _rows.First[y]);
+            var bottom = Row(frame, _rows.Second[y]);
+            var wy = _rows.Weight[y];
             for (var x = 0; x < _width; x++)
             {
-                var x0 = _x0[x];
+                var x0 = _columns.First[x];
                 if (x0 < 0)
                 {
                     StorePixel(tensor, x, y, _pad);
@@ -140,8 +134,8 @@ public sealed class ImagePreprocessor
                 }
 
                 var left = x0 * decoded;
-                var right = _x1[x] * decoded;
-                var wx = _wx[x];
+                var right = _columns.Second[x] * decoded;
+                var wx = _columns.Weight[x];
                 if (_lumaFromColour)
                 {
                     var r = Bilinear(top, bottom, left, right, wx, wy);
@@ -163,85 +157,12 @@ public sealed class ImagePreprocessor
         }
     }
 
-    private void RunPlanarFloat(ReadOnlySpan<byte> frame, Span<float> tensor)
-    {
-        _resampledRows.Clear();
-        var plane = _width * _height;
-        for (var y = 0; y < _height; y++)
-        {
-            if (_y0[y] < 0)
-            {
-                for (var c = 0; c < _channels; c++)
-                {
-                    tensor.Slice((c * plane) + (y * _width), _width).Fill(_pad[c]);
-                }
-
-                continue;
-            }
-
-            var upperRow = Resampled(frame, _y0[y]);
-            var lowerRow = Resampled(frame, _y1[y]);
-            for (var c = 0; c < _channels; c++)
-            {
-                var upper = upperRow.AsSpan(c * _width, _width);
-                var lower = lowerRow.AsSpan(c * _width, _width);
-                var target = tensor.Slice((c * plane) + (y * _width), _width);
-                TensorPrimitives.Subtract(lower, upper, target);
-                TensorPrimitives.Multiply(target, _wy[y], target);
-                TensorPrimitives.Add(upper, target, target);
-                TensorPrimitives.Multiply(target, _gain[c], target);
-                TensorPrimitives.Add(target, _bias[c], target);
-            }
-        }
-    }
-
-    /// <summary>Source row <paramref name="index"/> resampled across to the tensor's width, one run per channel.</summary>
-    private float[] Resampled(ReadOnlySpan<byte> frame, int index)
-    {
-        if (_resampledRows.Find(index) is { } cached)
-        {
-            return cached;
-        }
-
-        var target = _resampledRows.Replace(index);
-        var decoded = _frame.DecodedChannels;
-        if (_frame.Format == PixelFormat.Yuv420p)
-        {
-            ReadOnlySpan<float> row = Row(frame, index);
-            for (var c = 0; c < _channels; c++)
-            {
-                var s = _sourceChannel[c];
-                var run = target.AsSpan(c * _width, _width);
-                for (var x = 0; x < run.Length; x++)
-                {
-                    var left = row[(_x0[x] * decoded) + s];
-                    run[x] = left + ((row[(_x1[x] * decoded) + s] - left) * _wx[x]);
-                }
-            }
-
-            return target;
-        }
-
-        var bytes = frame.Slice(index * _frame.Width * decoded, _frame.Width * decoded);
-        for (var c = 0; c < _channels; c++)
-        {
-            var s = _sourceChannel[c];
-            var run = target.AsSpan(c * _width, _width);
-            for (var x = 0; x < run.Length; x++)
-            {
-                float left = bytes[(_x0[x] * decoded) + s];
-                run[x] = left + ((bytes[(_x1[x] * decoded) + s] - left) * _wx[x]);
-            }
-        }
-
-        return target;
-    }
-
+    /// <summary>Down first, then across: the order the row-wise path takes, so both give the same bits.</summary>
     private static float Bilinear(ReadOnlySpan<float> top, ReadOnlySpan<float> bottom, int left, int right, float wx, float wy)
     {
-        var upper = top[left] + ((top[right] - top[left]) * wx);
-        var lower = bottom[left] + ((bottom[right] - bottom[left]) * wx);
-        return upper + ((lower - upper) * wy);
+        var leftColumn = top[left] + ((bottom[left] - top[left]) * wy);
+        var rightColumn = top[right] + ((bottom[right] - top[right]) * wy);
+        return leftColumn + ((rightColumn - leftColumn) * wx);
     }
 
     private void StorePixel<T>(Span<T> tensor, int x, int y, ReadOnlySpan<float> values)
@@ -288,35 +209,6 @@ public sealed class ImagePreprocessor
         var row = _decodedRows.Replace(index);
         RowDecoder.Decode(_frame, frame, index, row);
         return row;
-    }
-
-    /// <summary>
-    /// Per output coordinate: the two source coordinates to blend and the weight of the second, with half-pixel
-    /// centres; -1 where the output is padding.
-    /// </summary>
-    private static (int[] First, int[] Second, float[] Weight) Axis(int outputSize, int sourceSize, double scale, double offset)
-    {
-        var first = new int[outputSize];
-        var second = new int[outputSize];
-        var weight = new float[outputSize];
-        var contentStart = offset;
-        var contentEnd = offset + (sourceSize * scale);
-        for (var o = 0; o < outputSize; o++)
-        {
-            if (o + 0.5 < contentStart || o + 0.5 > contentEnd)
-            {
-                first[o] = -1;
-                continue;
-            }
-
-            var source = Math.Max(((o - offset + 0.5) / scale) - 0.5, 0);
-            var lower = Math.Min((int)Math.Floor(source), sourceSize - 1);
-            first[o] = lower;
-            second[o] = Math.Min(lower + 1, sourceSize - 1);
-            weight[o] = (float)(source - lower);
-        }
-
-        return (first, second, weight);
     }
 
     private static void Validate(InputDescriptor input, FrameGeometry frame)

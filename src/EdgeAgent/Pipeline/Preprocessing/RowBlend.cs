@@ -1,0 +1,76 @@
+using System.Numerics;
+
+namespace EdgeAgent.Pipeline.Preprocessing;
+
+/// <summary>
+/// The vertical half of a bilinear resize: two source rows blended into one, upper + (lower - upper) x weight per
+/// element, in hardware-sized vectors with a scalar tail that does the same arithmetic, so every element gets the
+/// same bits either way.
+/// </summary>
+internal static class RowBlend
+{
+    /// <summary>Blends two rows of bytes (packed pixels, decoded as they are) into floats.</summary>
+    public static void Bytes(ReadOnlySpan<byte> upper, ReadOnlySpan<byte> lower, float weight, Span<float> destination)
+    {
+        var length = destination.Length;
+        upper = upper[..length];
+        lower = lower[..length];
+        var w = new Vector<float>(weight);
+        var step = Vector<byte>.Count;
+        var quarter = Vector<float>.Count;
+        var i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            for (; i <= length - step; i += step)
+            {
+                Widen(new Vector<byte>(upper[i..]), out var u0, out var u1, out var u2, out var u3);
+                Widen(new Vector<byte>(lower[i..]), out var l0, out var l1, out var l2, out var l3);
+                (u0 + ((l0 - u0) * w)).CopyTo(destination[i..]);
+                (u1 + ((l1 - u1) * w)).CopyTo(destination[(i + quarter)..]);
+                (u2 + ((l2 - u2) * w)).CopyTo(destination[(i + (2 * quarter))..]);
+                (u3 + ((l3 - u3) * w)).CopyTo(destination[(i + (3 * quarter))..]);
+            }
+        }
+
+        for (; i < length; i++)
+        {
+            float u = upper[i];
+            destination[i] = u + ((lower[i] - u) * weight);
+        }
+    }
+
+    /// <summary>Blends two rows of decoded floats.</summary>
+    public static void Floats(ReadOnlySpan<float> upper, ReadOnlySpan<float> lower, float weight, Span<float> destination)
+    {
+        var length = destination.Length;
+        upper = upper[..length];
+        lower = lower[..length];
+        var w = new Vector<float>(weight);
+        var i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            for (; i <= length - Vector<float>.Count; i += Vector<float>.Count)
+            {
+                var u = new Vector<float>(upper[i..]);
+                (u + ((new Vector<float>(lower[i..]) - u) * w)).CopyTo(destination[i..]);
+            }
+        }
+
+        for (; i < length; i++)
+        {
+            var u = upper[i];
+            destination[i] = u + ((lower[i] - u) * weight);
+        }
+    }
+
+    private static void Widen(Vector<byte> bytes, out Vector<float> first, out Vector<float> second, out Vector<float> third, out Vector<float> fourth)
+    {
+        Vector.Widen(bytes, out var low, out var high);
+        Vector.Widen(low, out var a, out var b);
+        Vector.Widen(high, out var c, out var d);
+        first = Vector.ConvertToSingle(Vector.AsVectorInt32(a));
+        second = Vector.ConvertToSingle(Vector.AsVectorInt32(b));
+        third = Vector.ConvertToSingle(Vector.AsVectorInt32(c));
+        fourth = Vector.ConvertToSingle(Vector.AsVectorInt32(d));
+    }
+}
