@@ -6,6 +6,7 @@ namespace EdgeAgent.Interop;
 internal static partial class Libc
 {
     private const int OpenReadOnlyDirectory = 0x10000; // O_RDONLY | O_DIRECTORY on Linux (x64 and arm64)
+    private const int ClockMonotonic = 1;
 
     [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     private static partial int Open(string path, int flags);
@@ -15,6 +16,25 @@ internal static partial class Libc
 
     [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
     private static partial int Close(int fd);
+
+    [LibraryImport("libc", EntryPoint = "clock_nanosleep")]
+    private static partial int ClockNanosleep(int clock, int flags, in Timespec request, out Timespec remaining);
+
+    /// <summary>
+    /// Sleeps for <paramref name="duration"/> to the microsecond (Thread.Sleep rounds to milliseconds, a whole sample
+    /// period at 1 kHz). A signal may end it early: callers check the time again.
+    /// </summary>
+    public static void Sleep(TimeSpan duration)
+    {
+        var ticks = duration.Ticks;
+        if (ticks <= 0)
+        {
+            return;
+        }
+
+        var request = new Timespec((nint)(ticks / TimeSpan.TicksPerSecond), (nint)(ticks % TimeSpan.TicksPerSecond * TimeSpan.NanosecondsPerTick));
+        _ = ClockNanosleep(ClockMonotonic, 0, request, out _);
+    }
 
     /// <summary>Flushes a directory's entries (a rename or a new file) to disk.</summary>
     /// <exception cref="IOException">open or fsync failed; the message carries errno's text.</exception>
@@ -38,4 +58,8 @@ internal static partial class Libc
             Close(fd);
         }
     }
+
+    /// <summary>struct timespec: time_t and long, both the word size on Linux.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    private readonly record struct Timespec(nint Seconds, nint Nanoseconds);
 }

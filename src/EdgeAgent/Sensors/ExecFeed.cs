@@ -21,6 +21,8 @@ public sealed class ExecFeed(string stream, string program, IReadOnlyList<string
 
     public string Description => $"exec {program} {string.Join(' ', arguments)}".TrimEnd();
 
+    public bool Blocking => false;
+
     /// <summary>How many times the command was started.</summary>
     public int Starts => Volatile.Read(ref _starts);
 

@@ -12,6 +12,12 @@ public interface ISensorFeed : IDisposable
     /// <summary>What it reads, for logs: "iio lsm6dsl: accel_x, accel_y".</summary>
     string Description { get; }
 
+    /// <summary>
+    /// True when <see cref="ReadAsync"/> blocks its thread until the sample is due (a polled sensor in real time),
+    /// so it returns completed; the source then reads it on a thread of its own. False when it awaits.
+    /// </summary>
+    bool Blocking { get; }
+
     void Open();
 
     /// <summary>Waits for the next sample, writes one value per channel into <paramref name="values"/>, and returns its time.</summary>

@@ -36,6 +36,8 @@ public sealed class MqttFeed : ISensorFeed
 
     public string Description => $"mqtt {_topic} from {_options.Host}:{_options.Port}";
 
+    public bool Blocking => false;
+
     /// <summary>Messages that found the queue full.</summary>
     public long Lost => Interlocked.Read(ref _lost);
 

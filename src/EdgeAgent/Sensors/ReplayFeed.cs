@@ -27,6 +27,8 @@ public sealed class ReplayFeed(string path, string timeColumn, IReadOnlyList<str
 
     public string Description => $"replay {path}";
 
+    public bool Blocking => false;
+
     public void Open()
     {
         Close();

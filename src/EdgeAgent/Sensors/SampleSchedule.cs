@@ -1,3 +1,5 @@
+using EdgeAgent.Interop;
+
 namespace EdgeAgent.Sensors;
 
 /// <summary>
@@ -7,6 +9,8 @@ namespace EdgeAgent.Sensors;
 /// </summary>
 public sealed class SampleSchedule
 {
+    // A blocked sampler looks at the clock and its cancellation at least this often, whatever the rate.
+    private static readonly TimeSpan s_longestSleep = TimeSpan.FromMilliseconds(50);
     private readonly TimeProvider _time;
     private readonly double _ticksPerSample;
     private long _startTimestamp;
@@ -28,8 +32,40 @@ public sealed class SampleSchedule
     /// <summary>Samples taken after the slot of the sample following them had already begun.</summary>
     public long Late => Interlocked.Read(ref _late);
 
-    /// <summary>Waits for the next sample's slot; returns its index (from 0) and its scheduled time.</summary>
+    /// <summary>Waits for the next sample's slot on a timer; returns its index (from 0) and its scheduled time.</summary>
     public async ValueTask<(long Index, DateTimeOffset Timestamp)> WaitAsync(CancellationToken cancellationToken)
+    {
+        var (index, due, now) = Take();
+        if (now < due)
+        {
+            await Task.Delay(TimeSpan.FromSeconds((double)(due - now) / _time.TimestampFrequency), _time, cancellationToken);
+        }
+
+        return (index, Scheduled(index));
+    }
+
+    /// <summary>
+    /// Blocks the calling thread, a sampler thread of its own, until the next sample's slot: it sleeps for what the
+    /// clock says remains and looks again, so one sample costs one wake-up and no timer or thread-pool work.
+    /// Returns as <see cref="WaitAsync"/> does.
+    /// </summary>
+    public (long Index, DateTimeOffset Timestamp) Wait(CancellationToken cancellationToken)
+    {
+        var (index, due, now) = Take();
+        while (now < due)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var remaining = TimeSpan.FromSeconds((double)(due - now) / _time.TimestampFrequency);
+            Libc.Sleep(remaining < s_longestSleep ? remaining : s_longestSleep);
+            now = _time.GetTimestamp();
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        return (index, Scheduled(index));
+    }
+
+    /// <summary>The next sample: its index, when it is due and the time now (timestamps); a late one is counted here.</summary>
+    private (long Index, long Due, long Now) Take()
     {
         var now = _time.GetTimestamp();
         if (_next == 0)
@@ -39,16 +75,13 @@ public sealed class SampleSchedule
         }
 
         var index = _next++;
-        var due = _startTimestamp + (long)(index * _ticksPerSample);
-        if (now < due)
-        {
-            await Task.Delay(TimeSpan.FromSeconds((double)(due - now) / _time.TimestampFrequency), _time, cancellationToken);
-        }
-        else if (now >= _startTimestamp + (long)(_next * _ticksPerSample))
+        if (now >= _startTimestamp + (long)(_next * _ticksPerSample))
         {
             Interlocked.Increment(ref _late);
         }
 
-        return (index, _startTime.AddSeconds(index / RateHz));
+        return (index, _startTimestamp + (long)(index * _ticksPerSample), now);
     }
+
+    private DateTimeOffset Scheduled(long index) => _startTime.AddSeconds(index / RateHz);
 }

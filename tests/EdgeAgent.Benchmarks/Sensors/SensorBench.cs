@@ -46,7 +46,7 @@ internal static class SensorBench
         output.WriteLine();
 
         output.WriteLine("sources in real time, drained without inference:");
-        output.WriteLine("  source                     rate     samples   lost   late  CPU % of one core");
+        output.WriteLine("  source                     rate     samples   lost   late  CPU % of one core  bytes/sample");
         using var tree = new SysfsTree(16);
         var exec = Path.Combine(Path.GetTempPath(), $"edge-agent-bench-{Environment.ProcessId}.py");
         File.WriteAllText(exec, PacedPrinter);
@@ -64,10 +64,13 @@ internal static class SensorBench
             foreach (var (name, rate, feed) in runs)
             {
                 var run = Drain(feed(), seconds);
-                output.WriteLine($"  {name,-24} {rate,5:0} Hz {run.Samples,10:N0} {run.Lost,6} {run.Late,6} {run.CpuPercent,8:0.00}");
+                output.WriteLine($"  {name,-24} {rate,5:0} Hz {run.Samples,10:N0} {run.Lost,6} {run.Late,6} {run.CpuPercent,12:0.00} {run.BytesPerSample,18:N0}");
                 checks.Add((run.Lost == 0, $"0 samples lost at {rate:0} Hz from {name}", $"{run.Lost} lost of {run.Samples:N0}"));
                 if (rate == 100)
                 {
+                    var peer = BareLoop(tree.Inputs, rate, seconds);
+                    output.WriteLine($"  {"peer: bare loop, 16 files",-24} {rate,5:0} Hz {peer.Samples,10:N0} {"",6} {"",6} {peer.CpuPercent,12:0.00} {peer.BytesPerSample,18:N0}");
+                    output.WriteLine($"  {name} costs {run.CpuPercent / peer.CpuPercent:0.00} x the CPU of the bare loop");
                     checks.Add((run.CpuPercent < 2, $"< 2% of one core outside inference at 100 Hz ({name})", $"{run.CpuPercent:0.00}%"));
                 }
             }
@@ -126,7 +129,7 @@ internal static class SensorBench
         return (precision, recall, starts.Count, signal.Anomalies(samples).Count(a => a.Start < samples - Window));
     }
 
-    private static (long Samples, long Lost, long Late, double CpuPercent) Drain(ISensorFeed feed, double seconds)
+    private static (long Samples, long Lost, long Late, double CpuPercent, double BytesPerSample) Drain(ISensorFeed feed, double seconds)
     {
         var source = new SensorSource("bench", feed, new SensorSettings(), new Quiet(), NullLogger.Instance, TimeProvider.System);
         source.Start();
@@ -143,14 +146,9 @@ internal static class SensorBench
             }
         });
         Thread.Sleep(TimeSpan.FromSeconds(1));
-        var (read, lost, late) = (source.SamplesRead, source.SamplesLost, (feed as PolledFeed)?.Late ?? 0);
-        using var process = Process.GetCurrentProcess();
-        var cpu = process.TotalProcessorTime;
-        var started = Stopwatch.GetTimestamp();
-        Thread.Sleep(TimeSpan.FromSeconds(seconds));
-        process.Refresh();
-        var cpuPercent = (process.TotalProcessorTime - cpu).TotalSeconds / Stopwatch.GetElapsedTime(started).TotalSeconds * 100;
-        var result = (source.SamplesRead - read, source.SamplesLost - lost, ((feed as PolledFeed)?.Late ?? 0) - late, cpuPercent);
+        var (lost, late) = (source.SamplesLost, (feed as PolledFeed)?.Late ?? 0);
+        var (samples, cpuPercent, bytesPerSample) = Measure(() => source.SamplesRead, seconds);
+        var result = (samples, source.SamplesLost - lost, ((feed as PolledFeed)?.Late ?? 0) - late, cpuPercent, bytesPerSample);
         stop.Cancel();
         source.DisposeAsync().AsTask().GetAwaiter().GetResult();
         try
@@ -162,6 +160,25 @@ internal static class SensorBench
         }
 
         return result;
+    }
+
+    private static (long Samples, double CpuPercent, double BytesPerSample) BareLoop(IEnumerable<string> files, double rate, double seconds)
+    {
+        using var poller = new BarePoller(files, rate);
+        Thread.Sleep(TimeSpan.FromSeconds(1));
+        return Measure(() => poller.Samples, seconds);
+    }
+
+    /// <summary>Samples taken, the process's CPU as a percentage of one core, and bytes allocated (all threads) per sample, over <paramref name="seconds"/>.</summary>
+    private static (long Samples, double CpuPercent, double BytesPerSample) Measure(Func<long> samples, double seconds)
+    {
+        using var process = Process.GetCurrentProcess();
+        var (read, cpu, allocated, started) = (samples(), process.TotalProcessorTime, GC.GetTotalAllocatedBytes(precise: true), Stopwatch.GetTimestamp());
+        Thread.Sleep(TimeSpan.FromSeconds(seconds));
+        process.Refresh();
+        var taken = samples() - read;
+        var cpuPercent = (process.TotalProcessorTime - cpu).TotalSeconds / Stopwatch.GetElapsedTime(started).TotalSeconds * 100;
+        return (taken, cpuPercent, (GC.GetTotalAllocatedBytes(precise: true) - allocated) / (double)Math.Max(taken, 1));
     }
 
     private static void WriteReplay(string path, double rate, double seconds)

@@ -14,11 +14,14 @@ internal sealed class SysfsTree : IDisposable
         }
 
         Labels = [.. Enumerable.Range(1, channels).Select(i => $"Core {i}")];
+        Inputs = [.. Enumerable.Range(1, channels).Select(i => Path.Combine(chip, $"temp{i}_input"))];
     }
 
     public string Root { get; } = Directory.CreateTempSubdirectory("edge-agent-bench-sysfs-").FullName;
 
     public IReadOnlyList<string> Labels { get; }
+
+    public IReadOnlyList<string> Inputs { get; }
 
     public void Dispose() => Directory.Delete(Root, recursive: true);
 }

@@ -52,4 +52,66 @@ public sealed class SampleScheduleTests
         clock.Advance(TimeSpan.FromMilliseconds(1));
         Assert.Equal((5L, start.AddMilliseconds(50)), await fifth);
     }
+
+    [Fact]
+    public void A_blocking_wait_returns_only_once_the_clock_has_reached_the_slot_and_does_not_drift()
+    {
+        var clock = new SteppingClock(TimeSpan.FromMilliseconds(3));
+        var schedule = new SampleSchedule(100, clock);
+
+        for (var i = 0L; i < 5; i++)
+        {
+            var (index, timestamp) = schedule.Wait(CancellationToken.None);
+            Assert.Equal(i, index);
+            Assert.Equal(clock.Start.AddMilliseconds(10 * i), timestamp);
+            Assert.True(clock.Last >= TimeSpan.FromMilliseconds(10 * i).Ticks, $"sample {i} was taken at {clock.Last} ticks, before its slot");
+        }
+
+        Assert.Equal(0, schedule.Late);
+    }
+
+    [Fact]
+    public void A_blocking_wait_takes_late_samples_at_once_and_counts_them()
+    {
+        var clock = new ManualTimeProvider();
+        var start = clock.GetUtcNow();
+        var schedule = new SampleSchedule(100, clock);
+        schedule.Wait(CancellationToken.None);
+
+        // The reader stalls for 45 ms: samples 1 to 4 are all behind; were any of them to sleep, this clock would never let it wake.
+        clock.Advance(TimeSpan.FromMilliseconds(45));
+        var taken = Enumerable.Range(0, 4).Select(_ => schedule.Wait(CancellationToken.None)).ToList();
+
+        Assert.Equal([1L, 2L, 3L, 4L], taken.Select(t => t.Index));
+        Assert.Equal(start.AddMilliseconds(40), taken[^1].Timestamp);
+        Assert.Equal(3, schedule.Late);
+    }
+
+    [Fact]
+    public void A_blocking_wait_ends_when_cancelled()
+    {
+        var schedule = new SampleSchedule(1, new ManualTimeProvider());
+        schedule.Wait(CancellationToken.None);
+        using var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();
+
+        Assert.Throws<OperationCanceledException>(() => schedule.Wait(cancelled.Token));
+    }
+
+    /// <summary>A clock that moves on by <paramref name="step"/> each time it is read.</summary>
+    private sealed class SteppingClock(TimeSpan step) : TimeProvider
+    {
+        private long _ticks = -step.Ticks;
+
+        public DateTimeOffset Start { get; } = new(2030, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+        /// <summary>The timestamp read last.</summary>
+        public long Last => Interlocked.Read(ref _ticks);
+
+        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+
+        public override long GetTimestamp() => Interlocked.Add(ref _ticks, step.Ticks);
+
+        public override DateTimeOffset GetUtcNow() => Start;
+    }
 }
