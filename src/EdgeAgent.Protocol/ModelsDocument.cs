@@ -60,6 +60,9 @@ public sealed record UpdateProgress
 public static class UpdateStates
 {
     public const string Receiving = "receiving";
+    /// <summary>Received whole while another version of the model is on probation; it goes on when that probation ends.</summary>
+    public const string Queued = "queued";
+
     public const string Validating = "validating";
     public const string Probation = "probation";
     public const string Committed = "committed";

@@ -49,9 +49,22 @@ internal static class CheckCommand
         output.WriteLine($"onnxruntime    {environment.Library.Version} at {environment.Library.Path}");
 
         var problems = 0;
+        var store = ModelStore.For(options);
+        AgentState state;
+        try
+        {
+            state = StateFile.For(options).Load();
+        }
+        catch (Exception ex) when (ex is InvalidDataException or IOException or UnauthorizedAccessException)
+        {
+            output.WriteLine($"state          PROBLEM: {ex.Message}");
+            problems++;
+            state = new AgentState();
+        }
+
         foreach (var stream in options.Streams)
         {
-            problems += CheckModel(stream, options, environment, output) ? 0 : 1;
+            problems += CheckModel(stream, options, store, state, environment, output) ? 0 : 1;
             problems += await CheckSourceAsync(stream, options, loggerFactory, output, cancellation) ? 0 : 1;
         }
 
@@ -59,11 +72,18 @@ internal static class CheckCommand
         return problems == 0 ? ExitCodes.Success : ExitCodes.Failed;
     }
 
-    private static bool CheckModel(StreamOptions stream, AgentOptions options, OrtEnvironment environment, TextWriter output)
+    /// <summary>Loads the version <c>run</c> would serve: the store's resolution of state.json (pinned, committed, else bundled), never written back.</summary>
+    private static bool CheckModel(StreamOptions stream, AgentOptions options, ModelStore store, AgentState state, OrtEnvironment environment, TextWriter output)
     {
         try
         {
-            var package = ModelPackage.FindHighest(options.Models.BundledPath, stream.Model);
+            var (version, note) = store.Resolve(stream.Model, state.For(stream.Model));
+            if (note is not null)
+            {
+                output.WriteLine($"stream {stream.Name}: model {stream.Model}: {note}");
+            }
+
+            var package = store.Open(stream.Model, version);
             var sessionOptions = new InferenceSessionOptions
             {
                 IntraOpThreads = options.Inference.IntraOpThreads,

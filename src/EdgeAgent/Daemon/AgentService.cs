@@ -70,8 +70,8 @@ internal sealed partial class AgentService(AgentOptions options, ILoggerFactory 
     {
         var device = options.Device.Id;
         var models = options.Models;
-        var store = new ModelStore(models.StorePath ?? Path.Combine(options.Agent.StateDirectory, "models"), models.BundledPath, models.KeepVersions);
-        var stateFile = new StateFile(Path.Combine(options.Agent.StateDirectory, "state.json"));
+        var store = ModelStore.For(options);
+        var stateFile = StateFile.For(options);
         var sessionOptions = new InferenceSessionOptions
         {
             IntraOpThreads = options.Inference.IntraOpThreads,
@@ -193,7 +193,7 @@ internal sealed partial class AgentService(AgentOptions options, ILoggerFactory 
         var served = registry.Current(stream.Model)!;
         if (stream.Source.Type == "sensor")
         {
-            return StartSensorStream(stream, served.Package, served.Session, outbox, topics, events);
+            return StartSensorStream(stream, registry, served, outbox, topics, events);
         }
 
         var settings = Commands.CheckCommand.CameraSettingsFrom(stream.Source);
@@ -209,7 +209,7 @@ internal sealed partial class AgentService(AgentOptions options, ILoggerFactory 
             loggerFactory.CreateLogger("EdgeAgent.Pipeline"));
         registry.Attach(pipeline, stream, settings.Geometry);
         source.Start();
-        return new RunningStream(stream.Name, source, pipeline, served.Session.Providers.Chosen, Owned: null);
+        return new RunningStream(stream.Name, source, pipeline, served.Session.Providers.Chosen);
     }
 
     /// <summary>Subscribes one command filter; its messages queue for the update loop.</summary>
@@ -225,40 +225,30 @@ internal sealed partial class AgentService(AgentOptions options, ILoggerFactory 
         }
     }
 
-    private RunningStream StartSensorStream(StreamOptions stream, ModelPackage package, InferenceSession session, DurableOutbox outbox, Topics topics, AgentEvents events)
+    private RunningStream StartSensorStream(StreamOptions stream, ModelRegistry registry, ServedModel served, DurableOutbox outbox, Topics topics, AgentEvents events)
     {
         var source = stream.Source;
         var logger = loggerFactory.CreateLogger("EdgeAgent.Sensors");
-        var runner = new WindowRunner(package, session, source.Channels.Count, source.Window);
+        var serving = registry.ServeWindows(served, stream, watch: null);
+        var package = served.Package;
         var input = package.Descriptor.Input;
-        WindowAssembler windows;
-        try
-        {
-            windows = new WindowAssembler(source.Channels.Count, source.Window, source.Hop, input.Mean, input.Std);
-        }
-        catch (ArgumentException ex)
-        {
-            runner.Dispose();
-            throw new InvalidDataException($"model {package.Name} v{package.Version}: {ex.Message}", ex);
-        }
-
+        var windows = new WindowAssembler(source.Channels.Count, source.Window, source.Hop, input.Mean, input.Std);
         var threshold = package.Descriptor.Postprocess.Threshold;
-        var hysteresis = new AnomalyHysteresis(threshold, threshold * (float)stream.Anomaly.LeaveRatio, stream.Anomaly.EnterWindows, stream.Anomaly.LeaveWindows);
+        var hysteresis = new AnomalyHysteresis(threshold, serving.LeaveThreshold, stream.Anomaly.EnterWindows, stream.Anomaly.LeaveWindows);
         var sensor = new SensorSource(stream.Name, SensorFeeds.Create(stream.Name, source, SensorFeeds.Broker(options.Mqtt, options.Device.Id, stream.Name), logger, time), SensorFeeds.Settings(source), events, logger, time);
-        var writer = new ResultWriter(options.Device.Id, stream.Name, package);
         var pipeline = new SensorPipeline(
             stream.Name,
             sensor.Buffer,
             windows,
-            runner,
+            serving,
             hysteresis,
-            writer,
             new PublishPolicy(stream.Publish, (float)stream.MinScore),
             new OutboxResultSink(outbox, topics, options.Device.Id, options.Mqtt.Qos),
             events,
             loggerFactory.CreateLogger("EdgeAgent.Pipeline"));
+        registry.Attach(pipeline, stream);
         sensor.Start();
-        return new RunningStream(stream.Name, sensor, pipeline, session.Providers.Chosen, new SensorStreamParts(runner, writer));
+        return new RunningStream(stream.Name, sensor, pipeline, served.Session.Providers.Chosen);
     }
 
     /// <summary>Beats each stream's liveness while its pipeline moves; a source in backoff is degraded, not dead.</summary>
@@ -343,13 +333,12 @@ internal sealed partial class AgentService(AgentOptions options, ILoggerFactory 
         }
     }
 
-    /// <summary>Stops every source; a camera stream's runner and writer belong to the model registry, a sensor stream's to it.</summary>
+    /// <summary>Stops every source; the streams' runners and writers belong to the model registry.</summary>
     private static async Task StopStreamsAsync(List<RunningStream> streams)
     {
         foreach (var stream in streams)
         {
             await stream.Source.DisposeAsync();
-            stream.Owned?.Dispose();
         }
     }
 
@@ -382,14 +371,4 @@ internal sealed partial class AgentService(AgentOptions options, ILoggerFactory 
 }
 
 /// <summary>One stream's running parts.</summary>
-internal sealed record RunningStream(string Name, IStreamSource Source, IStreamPipeline Pipeline, string Provider, IDisposable? Owned);
-
-/// <summary>What a sensor stream owns besides its source: its window runner and result writer.</summary>
-internal sealed class SensorStreamParts(IDisposable runner, IDisposable writer) : IDisposable
-{
-    public void Dispose()
-    {
-        runner.Dispose();
-        writer.Dispose();
-    }
-}
+internal sealed record RunningStream(string Name, IStreamSource Source, IStreamPipeline Pipeline, string Provider);

@@ -11,6 +11,14 @@ public sealed class ModelStore(string storePath, string bundledPath, int keepVer
 {
     public string StorePath { get; } = storePath;
 
+    /// <summary>The store of a device configured with <paramref name="options"/>: Models:StorePath, else <c>&lt;state&gt;/models</c>.</summary>
+    public static ModelStore For(Configuration.AgentOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var models = options.Models;
+        return new ModelStore(models.StorePath ?? Path.Combine(options.Agent.StateDirectory, "models"), models.BundledPath, models.KeepVersions);
+    }
+
     public string BundledPath { get; } = bundledPath;
 
     /// <summary>Where updates are received and unpacked before they are installed; removed whole after a crash.</summary>

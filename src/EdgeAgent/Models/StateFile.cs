@@ -9,6 +9,13 @@ public sealed class StateFile(string path)
 {
     public string Path { get; } = path;
 
+    /// <summary>The state file of a device configured with <paramref name="options"/>: <c>&lt;state&gt;/state.json</c>.</summary>
+    public static StateFile For(Configuration.AgentOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return new StateFile(System.IO.Path.Combine(options.Agent.StateDirectory, "state.json"));
+    }
+
     /// <summary>The saved state, or an empty one when there is no file yet.</summary>
     /// <exception cref="InvalidDataException">The file is not a state file; the message names it.</exception>
     public AgentState Load()

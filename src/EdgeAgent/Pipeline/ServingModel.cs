@@ -18,7 +18,9 @@ public sealed record ServingModel(ModelRunner Runner, ResultWriter Writer, IInfe
 /// <summary>Sees every inference of a model on probation (on the pipeline's thread, so it must be cheap).</summary>
 public interface IInferenceWatch
 {
-    void Inferred(ModelRunner runner, InferenceResult result);
+    /// <param name="outputs">The model's outputs as this inference left them.</param>
+    /// <param name="outputInfo">Their names, in the same order.</param>
+    void Inferred(IReadOnlyList<Onnx.OrtTensor> outputs, IReadOnlyList<Onnx.NodeInfo> outputInfo, InferenceResult result);
 
     void Failed(string reason);
 }

@@ -24,8 +24,8 @@ public sealed class StreamPipeline(
     private long _failed;
     private long _throttled;
     private readonly LatencyRecorder _latencies = new();
+    private readonly SwapSlot<ServingModel> _swap = new();
     private ServingModel _current = serving;
-    private PendingSwap? _pending;
 
     /// <summary>The model serving now.</summary>
     public ServingModel Current => Volatile.Read(ref _current);
@@ -54,26 +54,10 @@ public sealed class StreamPipeline(
     /// moved on from it (or with <paramref name="next"/> itself if a later swap superseded it first): the caller
     /// disposes what it gets back.
     /// </summary>
-    public Task<ServingModel> SwapAsync(ServingModel next)
-    {
-        ArgumentNullException.ThrowIfNull(next);
-        var swap = new PendingSwap(next);
-        if (Interlocked.Exchange(ref _pending, swap) is { } superseded)
-        {
-            superseded.Released.TrySetResult(superseded.Next);
-        }
-
-        return swap.Released.Task;
-    }
+    public Task<ServingModel> SwapAsync(ServingModel next) => _swap.Offer(next);
 
     /// <summary>Once <see cref="RunAsync"/> has ended: hands a swap that never reached a frame back to its caller.</summary>
-    public void CancelPendingSwap()
-    {
-        if (Interlocked.Exchange(ref _pending, null) is { } pending)
-        {
-            pending.Released.TrySetResult(pending.Next);
-        }
-    }
+    public void CancelPendingSwap() => _swap.Cancel();
 
     /// <summary>Runs until <paramref name="stopping"/> fires or the source's channel ends.</summary>
     public async Task RunAsync(CancellationToken stopping)
@@ -92,11 +76,9 @@ public sealed class StreamPipeline(
                     continue;
                 }
 
-                if (Volatile.Read(ref _pending) is not null && Interlocked.Exchange(ref _pending, null) is { } swap)
+                if (_swap.Take(_current) is { } next)
                 {
-                    var replaced = _current;
-                    Volatile.Write(ref _current, swap.Next);
-                    swap.Released.TrySetResult(replaced);
+                    Volatile.Write(ref _current, next);
                 }
 
                 var (runner, writer, watch, _) = _current;
@@ -119,7 +101,7 @@ public sealed class StreamPipeline(
                 }
 
                 Interlocked.Increment(ref _inferred);
-                watch?.Inferred(runner, result);
+                watch?.Inferred(runner.Outputs, runner.OutputInfo, result);
                 _latencies.Add(result.TotalMs);
 
                 if (!policy.ShouldPublish(result))
@@ -135,12 +117,5 @@ public sealed class StreamPipeline(
                 Interlocked.Increment(ref _published);
             }
         }
-    }
-
-    private sealed class PendingSwap(ServingModel next)
-    {
-        public ServingModel Next { get; } = next;
-
-        public TaskCompletionSource<ServingModel> Released { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }

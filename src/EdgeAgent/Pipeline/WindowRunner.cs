@@ -59,6 +59,7 @@ public sealed class WindowRunner : IDisposable
         }
 
         _bound = new BoundModel(session, TensorElementType.Float32, shape);
+        OutputInfo = session.Outputs;
         _reconstruction = descriptor.Postprocess.Score == "reconstruction";
         var output = _bound.Outputs[0];
         if (output.ElementType != TensorElementType.Float32 || (_reconstruction && output.AsSpan<float>().Length != window * channels))
@@ -71,6 +72,11 @@ public sealed class WindowRunner : IDisposable
     }
 
     public ModelPackage Package { get; }
+
+    /// <summary>The outputs as the last run left them.</summary>
+    public IReadOnlyList<OrtTensor> Outputs => _bound.Outputs;
+
+    public IReadOnlyList<NodeInfo> OutputInfo { get; }
 
     /// <summary>The outcome of the last <see cref="Run"/>; the caller sets <see cref="InferenceResult.Anomalous"/>.</summary>
     public InferenceResult Result { get; }

@@ -22,11 +22,20 @@ public sealed class AnomalyHysteresis
         _leaveWindows = leaveWindows;
     }
 
-    public float Threshold { get; }
+    public float Threshold { get; private set; }
 
-    public float LeaveThreshold { get; }
+    public float LeaveThreshold { get; private set; }
 
     public bool Active { get; private set; }
+
+    /// <summary>A new model's thresholds (after a model update): the state stays, the run of windows starts again.</summary>
+    public void Retune(float threshold, float leaveThreshold)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(leaveThreshold, threshold);
+        Threshold = threshold;
+        LeaveThreshold = leaveThreshold;
+        _run = 0;
+    }
 
     public AnomalyTransition Update(float score)
     {

@@ -23,6 +23,19 @@ public sealed class WindowAssembler
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(window);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(hop);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(hop, window);
+        CheckNormalisation(channels, mean, std);
+        Channels = channels;
+        Window = window;
+        Hop = hop;
+        _ring = new float[channels * window];
+        _times = new DateTimeOffset[window];
+        _mean = [.. mean ?? Enumerable.Repeat(0f, channels)];
+        _inverseStd = [.. (std ?? Enumerable.Repeat(1f, channels)).Select(s => 1f / s)];
+    }
+
+    /// <exception cref="ArgumentException">A descriptor's mean or std does not fit <paramref name="channels"/>.</exception>
+    public static void CheckNormalisation(int channels, IReadOnlyList<float>? mean, IReadOnlyList<float>? std)
+    {
         if (mean is not null && mean.Count != channels)
         {
             throw new ArgumentException($"the descriptor's mean has {mean.Count} values for {channels} channel(s)", nameof(mean));
@@ -32,14 +45,27 @@ public sealed class WindowAssembler
         {
             throw new ArgumentException($"the descriptor's std must hold {channels} positive value(s)", nameof(std));
         }
+    }
 
-        Channels = channels;
-        Window = window;
-        Hop = hop;
-        _ring = new float[channels * window];
-        _times = new DateTimeOffset[window];
-        _mean = [.. mean ?? Enumerable.Repeat(0f, channels)];
-        _inverseStd = [.. (std ?? Enumerable.Repeat(1f, channels)).Select(s => 1f / s)];
+    /// <summary>
+    /// Another model's normalisation (after a model update): the samples already held are normalised again from
+    /// their raw values, so the next window is whole under the new model's mean and std.
+    /// </summary>
+    /// <exception cref="ArgumentException">The mean or std does not fit the channels.</exception>
+    public void Renormalise(IReadOnlyList<float>? mean, IReadOnlyList<float>? std)
+    {
+        CheckNormalisation(Channels, mean, std);
+        float[] nextMean = [.. mean ?? Enumerable.Repeat(0f, Channels)];
+        float[] nextInverseStd = [.. (std ?? Enumerable.Repeat(1f, Channels)).Select(s => 1f / s)];
+        for (var i = 0; i < _ring.Length; i++)
+        {
+            var c = i % Channels;
+            var raw = (_ring[i] / _inverseStd[c]) + _mean[c];
+            _ring[i] = (raw - nextMean[c]) * nextInverseStd[c];
+        }
+
+        nextMean.CopyTo(_mean, 0);
+        nextInverseStd.CopyTo(_inverseStd, 0);
     }
 
     public int Channels { get; }

@@ -56,6 +56,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 4615, Level = LogLevel.Information, Message = "Event {Event} (model {Model} v{Version}): {Reason}")]
     public static partial void ModelEvent(ILogger logger, string @event, string model, int version, string reason);
 
+    [LoggerMessage(EventId = 4618, Level = LogLevel.Information, Message = "Update {UpdateId}: {Model} v{Version} received; queued until the probation of v{OnProbation} ends")]
+    public static partial void Queued(ILogger logger, string updateId, string model, int version, int onProbation);
+
     [LoggerMessage(EventId = 4617, Level = LogLevel.Error, Message = "An update step failed on the device; the serving model stays: {Reason}")]
     public static partial void StepFailed(ILogger logger, string reason);
 }

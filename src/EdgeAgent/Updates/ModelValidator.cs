@@ -55,11 +55,11 @@ internal sealed class ModelValidator(OrtEnvironment environment, InferenceSessio
 
         if (session.Inputs.Count != 1)
         {
-            throw new UpdateRejectedException($"the model has {session.Inputs.Count} inputs; an image model takes one");
+            throw new UpdateRejectedException($"the model has {session.Inputs.Count} inputs; a model here takes one (an image or a sensor window)");
         }
 
         var input = session.Inputs[0];
-        long[] shape = InputShape(descriptor.Input);
+        var shape = ModelInputCheck.TensorShape(descriptor.Input);
         var elements = shape.Aggregate(1L, (a, b) => a * b);
         var samples = descriptor.Validation?.Samples ?? [];
         byte[]? firstInput = null;
@@ -198,12 +198,6 @@ internal sealed class ModelValidator(OrtEnvironment environment, InferenceSessio
         TensorElementType.Int8 => OrtTensor.Create(environment, System.Runtime.InteropServices.MemoryMarshal.Cast<byte, sbyte>(data).ToArray().AsMemory(), shape),
         _ => throw new UpdateRejectedException($"the model takes {type.ToName()} input; float32, uint8 or int8 is needed"),
     };
-
-    private static long[] InputShape(InputDescriptor input)
-    {
-        var channels = input.Color == "gray" ? 1 : 3;
-        return input.Layout == "NHWC" ? [1, input.Height, input.Width, channels] : [1, channels, input.Height, input.Width];
-    }
 
     private static bool AllFinite(ReadOnlySpan<float> values)
     {

@@ -84,9 +84,9 @@ internal static partial class OfferCheck
             return Refuse($"version {version} is not a positive integer");
         }
 
-        if (version <= current.Committed)
+        if (VersionProblem(version, current.Committed) is { } old)
         {
-            return Refuse($"version {version} is not newer than the committed version {current.Committed} (going back takes a signed rollback)");
+            return Refuse(old);
         }
 
         if (manifest.Size <= 0 || manifest.Size > maxBytes)
@@ -112,6 +112,10 @@ internal static partial class OfferCheck
 
         return new OfferVerdict(manifest, updateId, model, version, null, Authentic: true);
     }
+
+    /// <summary>Null when <paramref name="version"/> is newer than the committed one; going back takes a signed rollback.</summary>
+    public static string? VersionProblem(int version, int committed) =>
+        version > committed ? null : $"version {version} is not newer than the committed version {committed} (going back takes a signed rollback)";
 
     /// <summary>Null when <paramref name="value"/> is safe as a topic level and a directory name.</summary>
     public static string? NameProblem(string what, string value) =>

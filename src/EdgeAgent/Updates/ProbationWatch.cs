@@ -33,9 +33,10 @@ internal sealed class ProbationWatch(ProbationOptions options, double baselineMs
 
     public long Errors => Interlocked.Read(ref _errors);
 
-    public void Inferred(ModelRunner runner, InferenceResult result)
+    public void Inferred(IReadOnlyList<OrtTensor> outputs, IReadOnlyList<NodeInfo> outputInfo, InferenceResult result)
     {
-        ArgumentNullException.ThrowIfNull(runner);
+        ArgumentNullException.ThrowIfNull(outputs);
+        ArgumentNullException.ThrowIfNull(outputInfo);
         ArgumentNullException.ThrowIfNull(result);
         var count = Interlocked.Increment(ref _inferences);
         _latencies[(count - 1) % _latencies.Length] = result.InferMs;
@@ -44,12 +45,11 @@ internal sealed class ProbationWatch(ProbationOptions options, double baselineMs
             return;
         }
 
-        var outputs = runner.Outputs;
         for (var i = 0; i < outputs.Count; i++)
         {
             if (outputs[i].ElementType == TensorElementType.Float32 && !AllFinite(outputs[i].AsSpan<float>()))
             {
-                Interlocked.CompareExchange(ref _nonFinite, $"output '{runner.OutputInfo[i].Name}' held NaN or infinity on live frame {result.FrameIndex}", null);
+                Interlocked.CompareExchange(ref _nonFinite, $"output '{outputInfo[i].Name}' held NaN or infinity on live {(result.IsWindow ? "window" : "frame")} {result.FrameIndex}", null);
                 return;
             }
         }

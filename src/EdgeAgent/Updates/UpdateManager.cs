@@ -234,10 +234,12 @@ internal sealed class UpdateManager : IDisposable
             if (outcome == ProbationOutcome.Passed)
             {
                 Commit(probation);
+                StartQueued(probation.Model, cancellationToken);
             }
             else if (outcome == ProbationOutcome.Failed)
             {
                 RollBackProbation(probation, reason!, cancellationToken);
+                StartQueued(probation.Model, cancellationToken);
             }
         }
     }
@@ -270,12 +272,6 @@ internal sealed class UpdateManager : IDisposable
         }
 
         var manifest = verdict.Manifest;
-        if (_probation is { } probation && probation.Model == verdict.Model)
-        {
-            Reject(verdict.Model, verdict.Version, verdict.UpdateId, $"version {probation.Version} of {verdict.Model} is on probation; offer again once it is committed or rolled back");
-            return;
-        }
-
         if (_transfer is { } previous)
         {
             Abandon(previous, $"superseded by update {verdict.UpdateId}");
@@ -314,7 +310,7 @@ internal sealed class UpdateManager : IDisposable
         transfer.MissingReported = false;
         if (transfer.Files.Complete)
         {
-            Finish(transfer, cancellationToken);
+            FinishOrQueue(transfer, cancellationToken);
         }
         else if (now - transfer.LastReportAt >= s_progressInterval)
         {
@@ -326,13 +322,51 @@ internal sealed class UpdateManager : IDisposable
     {
         if (_transfer is { } transfer && transfer.UpdateId == updateId)
         {
-            Report(transfer, UpdateStates.Receiving, missing: true);
+            Report(transfer, transfer.Files.Complete ? UpdateStates.Queued : UpdateStates.Receiving, missing: !transfer.Files.Complete);
         }
         else
         {
             // Finished already (or never offered): the models topic says how it ended.
             PublishModels();
         }
+    }
+
+    /// <summary>
+    /// A complete transfer goes on to verification, unless a version of the same model is on probation: then it waits,
+    /// queued, until that probation ends one way or the other (a newer offer meanwhile supersedes it).
+    /// </summary>
+    private void FinishOrQueue(Transfer transfer, CancellationToken cancellationToken)
+    {
+        var manifest = transfer.Files.Manifest;
+        if (_probation is { } probation && probation.Model == manifest.Model.Name)
+        {
+            using (UpdateScope(transfer.UpdateId))
+            {
+                Log.Queued(_logger, transfer.UpdateId, manifest.Model.Name, manifest.Model.Version, probation.Version);
+            }
+
+            Report(transfer, UpdateStates.Queued, missing: false);
+            return;
+        }
+
+        Finish(transfer, cancellationToken);
+    }
+
+    /// <summary>Once <paramref name="model"/>'s probation ended: the update queued behind it starts, if still newer than the committed version.</summary>
+    private void StartQueued(string model, CancellationToken cancellationToken)
+    {
+        if (_transfer is not { Files.Complete: true } queued || queued.Files.Manifest.Model.Name != model)
+        {
+            return;
+        }
+
+        if (OfferCheck.VersionProblem(queued.Files.Manifest.Model.Version, _state.For(model).Committed) is { } stale)
+        {
+            Abandon(queued, stale);
+            return;
+        }
+
+        Finish(queued, cancellationToken);
     }
 
     private void Finish(Transfer transfer, CancellationToken cancellationToken)
@@ -344,7 +378,7 @@ internal sealed class UpdateManager : IDisposable
         string? installed = null;
         ServedModel served;
         ProbationWatch watch;
-        IReadOnlyList<Pipeline.ServingModel> prepared;
+        PreparedVersion prepared;
         try
         {
             if (transfer.Files.VerifyContent() is { } mismatch)
@@ -395,7 +429,7 @@ internal sealed class UpdateManager : IDisposable
         Activate(transfer.UpdateId, served, prepared, watch);
     }
 
-    private void Activate(string updateId, ServedModel served, IReadOnlyList<Pipeline.ServingModel> prepared, ProbationWatch watch)
+    private void Activate(string updateId, ServedModel served, PreparedVersion prepared, ProbationWatch watch)
     {
         var package = served.Package;
         var state = _state.For(package.Name);
@@ -518,7 +552,7 @@ internal sealed class UpdateManager : IDisposable
 
         var package = _store.Open(model, version);
         var served = _registry.Open(package);
-        IReadOnlyList<Pipeline.ServingModel> prepared;
+        PreparedVersion prepared;
         try
         {
             prepared = _registry.Prepare(served, watch: null);

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using EdgeAgent.Models;
 using EdgeAgent.Testing;
 
 namespace EdgeAgent.Tests.Configuration;
@@ -18,6 +19,42 @@ public sealed class CheckCommandTests : IDisposable
         Assert.Contains("stream cam0: model classifier v3 (classification, sha256 cc028fe6cae7) on cpu; xnnpack not used: InvalidArgument: XNNPACK execution provider is not supported in this build.", result.StandardOutput, StringComparison.Ordinal);
         Assert.Contains("stream cam0: source testsrc 320x240 rgb24: first frame in", result.StandardOutput, StringComparison.Ordinal);
         Assert.Contains("ok: the agent would start cleanly", result.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_model_checked_is_the_version_run_serves_the_committed_update_in_the_store_or_a_pin_not_the_highest_bundled()
+    {
+        var stateDirectory = Path.Combine(_layout.Root, "state");
+        var installed = Directory.CreateDirectory(Path.Combine(stateDirectory, "models", "classifier", "4")).FullName;
+        foreach (var file in Directory.GetFiles(Path.Combine(TestPaths.RepositoryRoot, "models", "demo-classifier", "1")))
+        {
+            File.Copy(file, Path.Combine(installed, Path.GetFileName(file)));
+        }
+
+        var descriptor = JsonNode.Parse(File.ReadAllText(Path.Combine(installed, "model.json")))!;
+        descriptor["name"] = "classifier";
+        descriptor["version"] = 4;
+        File.WriteAllText(Path.Combine(installed, "model.json"), descriptor.ToJsonString());
+        var stateFile = new StateFile(Path.Combine(stateDirectory, "state.json"));
+        var state = new AgentState();
+        (state.For("classifier").Active, state.For("classifier").Previous, state.For("classifier").Committed) = (4, 3, 4);
+        stateFile.Save(state);
+        var sha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(Path.Combine(installed, "model.onnx"))));
+        var saved = File.ReadAllText(stateFile.Path);
+
+        var committed = await ChildProcess.RunAgentAsync("check", "--config", _layout.Write());
+
+        Assert.True(committed.ExitCode == 0, committed.StandardOutput + committed.StandardError);
+        Assert.Contains($"stream cam0: model classifier v4 (classification, sha256 {sha256[..12]})", committed.StandardOutput, StringComparison.Ordinal);
+        Assert.Equal(saved, File.ReadAllText(stateFile.Path));
+
+        state.For("classifier").Pinned = 3;
+        stateFile.Save(state);
+
+        var pinned = await ChildProcess.RunAgentAsync("check", "--config", _layout.Write());
+
+        Assert.True(pinned.ExitCode == 0, pinned.StandardOutput + pinned.StandardError);
+        Assert.Contains("stream cam0: model classifier v3 (classification, sha256 cc028fe6cae7)", pinned.StandardOutput, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -30,7 +30,7 @@ public sealed class UpdateActivationTests(OrtEnvironmentFixture ort)
         Assert.True(File.Exists(Path.Combine(installed.Directory, "manifest.json")));
         Assert.Single(device.Events("model_activated"));
 
-        JudgeUntil(device, "committed");
+        device.JudgeUntil("committed");
         Assert.Contains("probation passed", device.Events("model_committed").Single(), StringComparison.Ordinal);
         Assert.Equal(2, device.StateFile.Load().For(Model).Committed);
         Assert.Equal(2, device.Models.GetProperty(Model).GetProperty("committed").GetProperty("version").GetInt32());
@@ -38,12 +38,59 @@ public sealed class UpdateActivationTests(OrtEnvironmentFixture ort)
         for (var version = 3; version <= 5; version++)
         {
             device.Push($"u-{version}", device.Descriptor(version), SignedUpdate.Bundle(SignedUpdate.DemoClassifier, device.Descriptor(version)));
-            JudgeUntil(device, "committed");
+            device.JudgeUntil("committed");
         }
 
         // Kept: 5 (active, committed), 4 (previous) and the newest others up to KeepVersions 3; bundled 1 stays.
         Assert.Equal(["3", "4", "5"], Directory.GetDirectories(Path.Combine(device.Store.StorePath, Model)).Select(Path.GetFileName).Order());
         Assert.True(device.Store.Has(Model, 1));
+    }
+
+    [Fact]
+    public async Task An_offer_during_probation_is_received_and_queued_then_validated_and_activated_once_the_probation_ends()
+    {
+        await using var device = new UpdateHarness(ort.Environment);
+        var sink = device.AddStream("cam0");
+        device.Push("u-2", device.Descriptor(2), SignedUpdate.Bundle(SignedUpdate.DemoClassifier, device.Descriptor(2)));
+        Assert.Equal("probation", device.Update.GetProperty("state").GetString());
+
+        device.Push("u-3", device.Descriptor(3), SignedUpdate.Bundle(SignedUpdate.DemoClassifier, device.Descriptor(3)));
+
+        Assert.Equal(("u-3", "queued"), (device.Update.GetProperty("update_id").GetString(), device.Update.GetProperty("state").GetString()));
+        Assert.Empty(device.Events("model_rejected"));
+        Assert.Equal(2, device.Registry.Current(Model)!.Package.Version);
+        device.Done("u-3");
+        Assert.Equal("queued", device.Update.GetProperty("state").GetString());
+
+        device.JudgeUntil("probation");
+
+        Assert.Equal("u-3", device.Update.GetProperty("update_id").GetString());
+        Assert.Single(device.Events("model_committed"));
+        Assert.Equal(2, device.StateFile.Load().For(Model).Committed);
+        NextResultOf(sink, 3);
+        device.JudgeUntil("committed");
+        Assert.Equal(3, device.StateFile.Load().For(Model).Committed);
+    }
+
+    [Fact]
+    public async Task A_queued_offer_gives_way_to_a_newer_offer_which_is_refused_when_its_turn_comes_if_no_longer_newer_than_the_committed_version()
+    {
+        await using var device = new UpdateHarness(ort.Environment);
+        device.AddStream("cam0");
+        device.Push("u-2", device.Descriptor(2), SignedUpdate.Bundle(SignedUpdate.DemoClassifier, device.Descriptor(2)));
+        device.Push("u-3", device.Descriptor(3), SignedUpdate.Bundle(SignedUpdate.DemoClassifier, device.Descriptor(3)));
+
+        device.Push("u-2-again", device.Descriptor(2), SignedUpdate.Bundle(SignedUpdate.DemoClassifier, device.Descriptor(2)));
+
+        Assert.Equal("superseded by update u-2-again", device.Events("model_rejected").Single());
+        Assert.Equal("queued", device.Update.GetProperty("state").GetString());
+
+        device.JudgeUntil("rejected");
+
+        Assert.Equal("u-2-again", device.Update.GetProperty("update_id").GetString());
+        Assert.Equal("version 2 is not newer than the committed version 2 (going back takes a signed rollback)", device.Events("model_rejected")[1]);
+        Assert.Equal(2, device.Registry.Current(Model)!.Package.Version);
+        Assert.Empty(Directory.GetDirectories(device.StagingPath));
     }
 
     [Fact]
@@ -56,7 +103,7 @@ public sealed class UpdateActivationTests(OrtEnvironmentFixture ort)
         device.Push("u-nan", descriptor, SignedUpdate.Bundle(poisoned, descriptor));
         Assert.Equal("probation", device.Update.GetProperty("state").GetString());
 
-        JudgeUntil(device, "rolled_back");
+        device.JudgeUntil("rolled_back");
 
         Assert.Contains("held NaN or infinity on live frame", device.Update.GetProperty("error").GetString(), StringComparison.Ordinal);
         Assert.Contains("held NaN", device.Events("model_rolled_back").Single(), StringComparison.Ordinal);
@@ -158,19 +205,6 @@ public sealed class UpdateActivationTests(OrtEnvironmentFixture ort)
         }
 
         Assert.Equal("committed", device.Update.GetProperty("state").GetString());
-    }
-
-    /// <summary>Ticks the update loop, the manual clock a second ahead each time, until the update reaches <paramref name="state"/>.</summary>
-    private static void JudgeUntil(UpdateHarness device, string state)
-    {
-        var deadline = DateTime.UtcNow + s_wait;
-        while (device.Update.GetProperty("state").GetString() != state)
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"the update is still {device.Update} after {s_wait}");
-            Thread.Sleep(100);
-            device.Time.Advance(TimeSpan.FromSeconds(1));
-            device.Manager.Tick(CancellationToken.None);
-        }
     }
 
     private static int NextVersion(MemorySink sink) => sink.Next(s_wait).GetProperty("model").GetProperty("version").GetInt32();

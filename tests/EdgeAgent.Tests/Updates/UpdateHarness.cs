@@ -7,6 +7,8 @@ using EdgeAgent.Models;
 using EdgeAgent.Onnx;
 using EdgeAgent.Pipeline;
 using EdgeAgent.Protocol;
+using EdgeAgent.Sensors;
+using EdgeAgent.Sensors.Sim;
 using EdgeAgent.Sources;
 using EdgeAgent.Testing;
 using EdgeAgent.Tests.Pipeline;
@@ -24,7 +26,7 @@ namespace EdgeAgent.Tests.Updates;
 /// </summary>
 internal sealed class UpdateHarness : IAsyncDisposable
 {
-    private readonly List<(CameraSource Source, Task Run)> _streams = [];
+    private readonly List<(IAsyncDisposable Source, Task Run)> _streams = [];
     private readonly CancellationTokenSource _stop = new();
     private readonly ModelsPublisher _publisher = new("edge/pi-01/models", NullLogger.Instance);
 
@@ -132,6 +134,20 @@ internal sealed class UpdateHarness : IAsyncDisposable
         return manifest;
     }
 
+    /// <summary>Ticks the update loop, the manual clock a second ahead each time, until the update reaches <paramref name="state"/> (within a minute).</summary>
+    public void JudgeUntil(string state)
+    {
+        var wait = TimeSpan.FromSeconds(60);
+        var deadline = DateTime.UtcNow + wait;
+        while (Update.GetProperty("state").GetString() != state)
+        {
+            Xunit.Assert.True(DateTime.UtcNow < deadline, $"the update is still {Update} after {wait}");
+            Thread.Sleep(100);
+            Time.Advance(TimeSpan.FromSeconds(1));
+            Manager.Tick(CancellationToken.None);
+        }
+    }
+
     /// <summary>What a restart does to the update side: a new manager over the state as saved (the loaded models stay).</summary>
     public void Restart()
     {
@@ -153,6 +169,34 @@ internal sealed class UpdateHarness : IAsyncDisposable
         source.Start();
         _streams.Add((source, Task.Run(() => pipeline.RunAsync(_stop.Token))));
         return sink;
+    }
+
+    /// <summary>
+    /// A sensor stream running the (anomaly) model on the simulated vibration signal, 64-sample windows every 16
+    /// samples, not in real time: sample n is stamped exactly at the source clock's start + n / 100 s.
+    /// </summary>
+    public void AddSensorStream(string name, IResultSink sink, IAnomalyObserver observer)
+    {
+        var stream = new StreamOptions
+        {
+            Name = name,
+            Model = ModelName,
+            Publish = "all",
+            Source = new SourceOptions { Type = "sensor", Kind = "sim", RateHz = 100, Window = 64, Hop = 16, Channels = ["vibration"] },
+        };
+        var served = Registry.Current(ModelName)!;
+        var serving = Registry.ServeWindows(served, stream, watch: null);
+        var input = served.Package.Descriptor.Input;
+        var threshold = served.Package.Descriptor.Postprocess.Threshold;
+        var clock = new ManualTimeProvider();
+        var feed = new PolledFeed(new SimReader(new SimSignal(new SimSettings(), 100, 1), ["vibration"]), 100, false, clock);
+        var source = new SensorSource(name, feed, new SensorSettings { Realtime = false, BufferSamples = 256 }, new RecordingObserver(), NullLogger.Instance, clock);
+        var pipeline = new SensorPipeline(
+            name, source.Buffer, new WindowAssembler(1, 64, 16, input.Mean, input.Std), serving,
+            new AnomalyHysteresis(threshold, serving.LeaveThreshold, 2, 3), new PublishPolicy("all", 0), sink, observer, NullLogger.Instance);
+        Registry.Attach(pipeline, stream);
+        source.Start();
+        _streams.Add((source, Task.Run(() => pipeline.RunAsync(_stop.Token))));
     }
 
     private UpdateManager NewManager(OrtEnvironment environment, InferenceSessionOptions sessionOptions) => new(

@@ -1,0 +1,131 @@
+using System.Globalization;
+using EdgeAgent.Protocol;
+using EdgeAgent.Testing;
+using EdgeAgent.Tests.Configuration;
+using EdgeAgent.Tests.Daemon;
+
+namespace EdgeAgent.Tests.Updates;
+
+/// <summary>
+/// The real <c>edgectl push --wait</c> against real <c>edge-agent run</c> daemons through a real mosquitto: chunks
+/// lost on the way are listed by the agent as missing and resent by edgectl; a group push is followed on every member
+/// online at push time, and an agent that joins the group afterwards converges from the retained update.
+/// </summary>
+public sealed class EdgectlFleetTests : IAsyncLifetime, IDisposable
+{
+    private static readonly TimeSpan s_wait = TimeSpan.FromSeconds(150);
+    private static readonly string s_demo = Path.Combine(TestPaths.RepositoryRoot, "models", "demo-classifier", "1", "model.onnx");
+    private readonly string _keys = Directory.CreateTempSubdirectory("edgectl-keys-").FullName;
+    private readonly List<AgentLayout> _layouts = [];
+    private readonly List<AgentProcess> _agents = [];
+    private MosquittoBroker? _broker;
+
+    private string Broker => $"mqtt://127.0.0.1:{_broker!.Port}";
+
+    public async Task InitializeAsync()
+    {
+        _broker = await MosquittoBroker.StartAsync();
+        var keygen = await EdgectlAsync("keygen", "--out", Path.Combine(_keys, "ops"));
+        Assert.True(keygen.ExitCode == 0, keygen.StandardError);
+        Directory.CreateDirectory(Path.Combine(_keys, "trusted"));
+        File.Copy(Path.Combine(_keys, "ops.pub"), Path.Combine(_keys, "trusted", "ops.pub"));
+    }
+
+    [Fact]
+    public async Task Chunks_lost_on_the_way_are_listed_missing_by_the_agent_and_resent_by_edgectl_until_it_commits()
+    {
+        await using var fleet = await FleetFeed.StartAsync(_broker!.Port, s_wait);
+        await using var link = await LossyLink.StartAsync(_broker.Port, "pi-01", "edge", "lossy", new HashSet<int> { 1, 3 }, s_wait);
+        var agent = StartAgent("pi-01", ("EDGEAGENT__Mqtt__TopicPrefix", "lossy"));
+        await fleet.ModelAsync("pi-01", m => m.Active?.Version == 3, s_wait, Output);
+
+        var pushed = await EdgectlAsync(
+            "push", s_demo, "--device", "pi-01", "--model", "classifier", "--version", "4", "--chunk-size", "48KiB",
+            "--key", Path.Combine(_keys, "ops.key"), "--wait", "--timeout", "150", "--broker", Broker);
+
+        Assert.True(pushed.ExitCode == 0, $"edgectl:\n{pushed.StandardOutput}{pushed.StandardError}\n{Output()}");
+        Assert.Contains("pi-01  resending chunks 1, 3 (2 of ", pushed.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("classifier v4 committed on 1 device", pushed.StandardOutput, StringComparison.Ordinal);
+        Assert.Equal(2, link.Dropped.Count);
+        var committed = await fleet.ModelAsync("pi-01", m => m.Committed?.Version == 4, s_wait, Output);
+        Assert.Equal((4, UpdateStates.Committed), (committed.Active?.Version, committed.Update?.State));
+        Assert.Equal(0, await agent.TerminateAsync(s_wait));
+    }
+
+    [Fact]
+    public async Task A_group_push_waits_on_both_online_members_and_an_agent_started_later_converges_from_the_retained_update()
+    {
+        await using var fleet = await FleetFeed.StartAsync(_broker!.Port, s_wait);
+        StartAgent("pi-01");
+        StartAgent("pi-02");
+        await fleet.OnlineAsync(["pi-01", "pi-02"], s_wait, Output);
+        await fleet.ModelAsync("pi-01", m => m.Active?.Version == 3, s_wait, Output);
+        await fleet.ModelAsync("pi-02", m => m.Active?.Version == 3, s_wait, Output);
+
+        var pushed = await EdgectlAsync(
+            "push", s_demo, "--group", "kitchen", "--model", "classifier", "--version", "4",
+            "--key", Path.Combine(_keys, "ops.key"), "--wait", "--timeout", "150", "--broker", Broker);
+
+        Assert.True(pushed.ExitCode == 0, $"edgectl:\n{pushed.StandardOutput}{pushed.StandardError}\n{Output()}");
+        Assert.Contains("group kitchen: 2 members online now, waiting on: pi-01, pi-02", pushed.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("pi-01  committed", pushed.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("pi-02  committed", pushed.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("classifier v4 committed on 2 devices", pushed.StandardOutput, StringComparison.Ordinal);
+
+        var late = StartAgent("pi-03");
+        var converged = await fleet.ModelAsync("pi-03", m => m.Committed?.Version == 4, s_wait, Output);
+
+        Assert.Equal((4, UpdateStates.Committed), (converged.Active?.Version, converged.Update?.State));
+        Assert.Contains($"retained update {converged.Update!.UpdateId} for group kitchen", pushed.StandardOutput, StringComparison.Ordinal);
+        Assert.Equal(0, await late.TerminateAsync(s_wait));
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var agent in _agents)
+        {
+            await agent.DisposeAsync();
+        }
+
+        _broker?.Dispose();
+    }
+
+    public void Dispose()
+    {
+        _layouts.ForEach(l => l.Dispose());
+        Directory.Delete(_keys, recursive: true);
+    }
+
+    /// <summary>An agent in group kitchen over its own layout (bundled classifier v3), trusting ops.pub, probation short.</summary>
+    private AgentProcess StartAgent(string device, params (string Name, string Value)[] settings)
+    {
+        var layout = new AgentLayout();
+        _layouts.Add(layout);
+        layout.Config["Device"]!["Id"] = device;
+        layout.Config["Models"]!["TrustedKeysPath"] = Path.Combine(_keys, "trusted");
+        var environment = new Dictionary<string, string>
+        {
+            ["EDGEAGENT__Mqtt__Port"] = _broker!.Port.ToString(CultureInfo.InvariantCulture),
+            ["EDGEAGENT__Streams__0__MaxFps"] = "5",
+            ["EDGEAGENT__Models__Probation__Seconds"] = "2",
+            ["EDGEAGENT__Models__Probation__MinInferences"] = "5",
+        };
+        foreach (var (name, value) in settings)
+        {
+            environment[name] = value;
+        }
+
+        var agent = AgentProcess.Start(layout.Write(), environment);
+        _agents.Add(agent);
+        return agent;
+    }
+
+    private string Output() => string.Join("\n", _agents.Select((a, i) => $"edge-agent {i + 1} printed:\n{a.Output}"));
+
+    /// <summary>Runs <c>dotnet edgectl.dll</c> as a user does, with the caller's EDGECTL_BROKER unset so it cannot leak in.</summary>
+    private static Task<ProcessResult> EdgectlAsync(params string[] arguments) => ChildProcess.RunAsync(
+        "dotnet",
+        [TestPaths.EdgectlAssembly, .. arguments],
+        TimeSpan.FromMinutes(4),
+        new Dictionary<string, string> { ["EDGECTL_BROKER"] = string.Empty });
+}
