@@ -50,7 +50,7 @@ public sealed class SensorPipeline(
         Log.Started(logger, stream, package.Name, package.Version);
         var reader = samples.Reader;
         var windowIndex = 0L;
-        while (await reader.WaitToReadAsync(stopping))
+        while (await samples.WaitToReadAsync(windows.SamplesToNextWindow, stopping))
         {
             while (reader.TryRead(out var row))
             {

@@ -35,7 +35,7 @@ public sealed class SensorSource : IStreamSource
         _observer = observer;
         _logger = logger;
         _time = time;
-        Buffer = new SampleBuffer(feed.Channels, settings.BufferSamples);
+        Buffer = new SampleBuffer(feed.Channels, settings.BufferSamples, settings.BatchSamples);
     }
 
     /// <summary>The samples, in order; the reader releases each row it takes.</summary>

@@ -89,7 +89,8 @@ public sealed class SensorSourceTests : IDisposable
             row.Release();
         }
 
-        Assert.Equal([0L, 1, 2, 3, 4, 5, 6, 7], kept);
+        // The source goes on sampling while the rows are taken: a newer one can follow in the room they leave.
+        Assert.Equal([0L, 1, 2, 3, 4, 5, 6, 7], kept.Take(8));
     }
 
     [Fact]
