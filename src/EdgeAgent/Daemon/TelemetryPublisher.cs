@@ -8,7 +8,7 @@ using EdgeAgent.Outbox;
 namespace EdgeAgent.Daemon;
 
 /// <summary>
-/// The <c>telemetry</c> topic every 10 s at QoS 0: per stream fps in and inferred, drops, latency percentiles; the
+/// The <c>telemetry</c> topic every 10 s at QoS 0: per stream fps in and inferred, drops, samples lost and invalid, latency percentiles; the
 /// CPU's temperature (null where no thermal zone exists), CPU %, RSS, the outbox, and each stream's provider.
 /// </summary>
 internal sealed class TelemetryPublisher(string device, string topic, IReadOnlyList<RunningStream> streams, DurableOutbox outbox, IMqttPublisher client, TimeProvider time)
@@ -46,6 +46,7 @@ internal sealed class TelemetryPublisher(string device, string topic, IReadOnlyL
                     json.WriteNumber("frames_dropped", stream.Source.FramesDropped);
                     json.WriteNumber("inference_errors", stream.Pipeline.Failed);
                     json.WriteNumber("samples_lost", stream.Source.SamplesLost);
+                    json.WriteNumber("samples_invalid", stream.Source.SamplesInvalid);
                     var latencies = stream.Pipeline.TakeLatencies();
                     json.WriteStartObject("latency_ms");
                     if (latencies.Length > 0)

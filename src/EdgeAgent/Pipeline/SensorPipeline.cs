@@ -5,7 +5,8 @@ using Microsoft.Extensions.Logging;
 namespace EdgeAgent.Pipeline;
 
 /// <summary>
-/// One sensor stream: takes every sample from its source's buffer in order, cuts windows, runs the anomaly model on
+/// One sensor stream: takes every sample from its source's buffer in order, cuts windows (starting afresh after a
+/// gap, so that no window joins samples from either side of it), runs the anomaly model on
 /// each, keeps the anomaly state with hysteresis (anomaly_started / anomaly_ended on each change), and hands each
 /// result the publish mode lets through to the sink with the stream's next seq. A failed inference is counted and
 /// logged and the next window goes on. A model swap is taken between two windows by the loop itself, with the new
@@ -69,10 +70,15 @@ public sealed class SensorPipeline(
         Log.Started(logger, stream, _current.Runner.Package.Name, _current.Runner.Package.Version);
         var reader = samples.Reader;
         var windowIndex = 0L;
-        while (await reader.WaitToReadAsync(stopping))
+        while (await samples.WaitToReadAsync(windows.SamplesToNextWindow, stopping))
         {
             while (reader.TryRead(out var row))
             {
+                if (row.AfterGap)
+                {
+                    windows.Reset();
+                }
+
                 var complete = windows.Add(row.Values, row.Timestamp);
                 row.Release();
                 Interlocked.Increment(ref _taken);

@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using EdgeAgent.Sources;
 using Microsoft.Extensions.Logging;
 
@@ -7,12 +8,13 @@ namespace EdgeAgent.Sensors;
 
 /// <summary>
 /// The <c>exec</c> kind: a command that prints one line of numbers per sample (one per channel). Each line is a
-/// sample, stamped when it is read. When the command exits the sensor is unavailable, and the source starts it again
+/// sample, stamped when it is read; lines are read as bytes into a reused buffer, so a sample allocates nothing. When the command exits the sensor is unavailable, and the source starts it again
 /// with backoff; what it last wrote to stderr is in the reason.
 /// </summary>
 public sealed class ExecFeed(string stream, string program, IReadOnlyList<string> arguments, int channels, ILogger logger, TimeProvider time) : ISensorFeed
 {
     private Process? _process;
+    private LineReader? _lines;
     private Task _errors = Task.CompletedTask;
     private volatile string _lastError = string.Empty;
     private int _starts;
@@ -49,14 +51,16 @@ public sealed class ExecFeed(string stream, string program, IReadOnlyList<string
         process.StandardInput.Close();
         _lastError = string.Empty;
         _process = process;
+        _lines = new LineReader(process.StandardOutput.BaseStream);
         _errors = Task.Run(() => ForwardErrorsAsync(process));
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<DateTimeOffset> ReadAsync(float[] values, CancellationToken cancellationToken)
     {
         var process = _process ?? throw new InvalidOperationException("the command is not running");
-        var line = await process.StandardOutput.ReadLineAsync(cancellationToken);
-        if (line is null)
+        var lines = _lines ?? throw new InvalidOperationException("the command is not running");
+        if (!await lines.ReadLineAsync(cancellationToken))
         {
             await process.WaitForExitAsync(cancellationToken);
             await _errors;
@@ -64,7 +68,7 @@ public sealed class ExecFeed(string stream, string program, IReadOnlyList<string
             throw new SensorUnavailableException($"{program} exited with code {process.ExitCode}{(error.Length > 0 ? ": " + error : string.Empty)}");
         }
 
-        SampleLine.Parse(line, values, program);
+        SampleLine.Parse(lines.Line, values, program);
         return time.GetUtcNow();
     }
 
@@ -77,6 +81,7 @@ public sealed class ExecFeed(string stream, string program, IReadOnlyList<string
         }
 
         _process = null;
+        _lines = null;
         try
         {
             if (!process.HasExited)

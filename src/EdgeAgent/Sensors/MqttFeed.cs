@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Threading.Channels;
 using EdgeAgent.Mqtt;
@@ -65,28 +66,29 @@ public sealed class MqttFeed : ISensorFeed
         }
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<DateTimeOffset> ReadAsync(float[] values, CancellationToken cancellationToken)
     {
         var (message, received) = await _messages.Reader.ReadAsync(cancellationToken);
-        JsonDocument document;
+        Read(message, values);
+        return received;
+    }
+
+    /// <summary>A message's reading at each channel's path, read from its payload as it lies.</summary>
+    public void Read(MqttMessage message, Span<float> values)
+    {
+        ArgumentNullException.ThrowIfNull(message);
         try
         {
-            document = JsonDocument.Parse(message.Payload);
+            for (var i = 0; i < _paths.Length; i++)
+            {
+                values[i] = _paths[i].Read(message.Payload.Span);
+            }
         }
         catch (JsonException ex)
         {
             throw new SensorValueException($"{message.Topic}: not JSON: {ex.Message}", ex);
         }
-
-        using (document)
-        {
-            for (var i = 0; i < _paths.Length; i++)
-            {
-                values[i] = _paths[i].Read(document.RootElement);
-            }
-        }
-
-        return received;
     }
 
     /// <summary>The client stays connected across a reopen: it reconnects by itself.</summary>

@@ -5,6 +5,8 @@ namespace EdgeAgent.Sensors;
 /// <summary>
 /// The bounded queue between a sensor source and its pipeline. Samples wait here while inference is slower than the
 /// sensor; only when it is full is a new sample lost, and counted. The order of the samples kept never changes.
+/// The pipeline waits for as many samples as its next window needs (at most <see cref="Batch"/>), so it is woken
+/// once per hop rather than once per sample.
 /// </summary>
 public sealed class SampleBuffer
 {
@@ -12,17 +14,25 @@ public sealed class SampleBuffer
     private long _lost;
     private long _written;
     private volatile bool _completed;
+    private TaskCompletionSource<bool>? _waiter;
+    private int _wanted;
 
-    public SampleBuffer(int channels, int capacity)
+    /// <param name="batch">The most samples a reader waits for before it is woken; it is kept to half the capacity, so no sample is lost while the reader sleeps.</param>
+    public SampleBuffer(int channels, int capacity, int batch = 1)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(capacity);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batch);
         Capacity = capacity;
+        Batch = Math.Min(batch, Math.Max(1, capacity / 2));
         Pool = new SampleRowPool(channels);
         _rows = Channel.CreateBounded<SampleRow>(
             new BoundedChannelOptions(capacity) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true, SingleWriter = true });
     }
 
     public int Capacity { get; }
+
+    /// <summary>The most samples <see cref="WaitToReadAsync(int, CancellationToken)"/> waits for.</summary>
+    public int Batch { get; }
 
     public SampleRowPool Pool { get; }
 
@@ -42,6 +52,7 @@ public sealed class SampleBuffer
         Interlocked.Increment(ref _written);
         if (_rows.Writer.TryWrite(row))
         {
+            WakeReader();
             return true;
         }
 
@@ -68,6 +79,41 @@ public sealed class SampleBuffer
             row.Release();
             throw;
         }
+
+        WakeReader();
+    }
+
+    /// <summary>
+    /// Waits until <paramref name="wanted"/> samples are queued, or <see cref="Batch"/> if that is fewer; false once
+    /// the buffer is completed. One reader at a time.
+    /// </summary>
+    public async ValueTask<bool> WaitToReadAsync(int wanted, CancellationToken cancellationToken)
+    {
+        wanted = Math.Clamp(wanted, 1, Batch);
+        if (_completed)
+        {
+            return false;
+        }
+
+        if (_rows.Reader.Count >= wanted)
+        {
+            return true;
+        }
+
+        var waiter = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Volatile.Write(ref _wanted, wanted);
+        Interlocked.Exchange(ref _waiter, waiter);
+
+        // A row written between the count above and the waiter's publication saw no waiter: look again.
+        WakeReader();
+        try
+        {
+            return await waiter.Task.WaitAsync(cancellationToken);
+        }
+        finally
+        {
+            Interlocked.CompareExchange(ref _waiter, null, waiter);
+        }
     }
 
     /// <summary>Ends the stream and releases what is still queued.</summary>
@@ -78,6 +124,23 @@ public sealed class SampleBuffer
         while (_rows.Reader.TryRead(out var row))
         {
             row.Release();
+        }
+
+        WakeReader();
+    }
+
+    private void WakeReader()
+    {
+        var waiter = Volatile.Read(ref _waiter);
+        if (waiter is null)
+        {
+            return;
+        }
+
+        var completed = _completed;
+        if ((completed || _rows.Reader.Count >= Volatile.Read(ref _wanted)) && Interlocked.CompareExchange(ref _waiter, null, waiter) == waiter)
+        {
+            waiter.TrySetResult(!completed);
         }
     }
 }

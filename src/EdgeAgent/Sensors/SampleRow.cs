@@ -20,5 +20,8 @@ public sealed class SampleRow
     /// <summary>When the sample was scheduled (polled sources) or read (sources that push).</summary>
     public DateTimeOffset Timestamp { get; set; }
 
+    /// <summary>The first sample after a break in the stream (the sensor was lost and reopened, or samples before it were lost): no window spans it.</summary>
+    public bool AfterGap { get; set; }
+
     public void Release() => _pool.Return(this);
 }

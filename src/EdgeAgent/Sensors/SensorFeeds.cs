@@ -54,9 +54,13 @@ public static class SensorFeeds
         return new SensorSettings
         {
             BufferSamples = source.BufferSamples,
+            BatchSamples = BatchFor(source.RateHz),
             Realtime = source.Realtime || source.Kind is not ("sim" or "replay"),
         };
     }
+
+    /// <summary>A quarter second of samples at <paramref name="rateHz"/> (one sample for feeds of no set rate).</summary>
+    public static int BatchFor(double rateHz) => (int)Math.Clamp(rateHz / 4, 1, 4096);
 
     public static SimSettings Simulation(SimOptions sim)
     {

@@ -6,6 +6,12 @@ public sealed record SensorSettings
     /// <summary>Samples that may wait for the pipeline before new ones are lost.</summary>
     public int BufferSamples { get; init; } = 4096;
 
+    /// <summary>
+    /// The most samples the pipeline waits for before it is woken (fewer when its next window needs fewer): each
+    /// wake-up costs more than a sample, so a fast sensor is handed over in batches, and a slow one still moves.
+    /// </summary>
+    public int BatchSamples { get; init; } = 1;
+
     /// <summary>Off, a feed that can be paused (sim, replay) runs as fast as the pipeline takes samples and waits instead of losing any.</summary>
     public bool Realtime { get; init; } = true;
 

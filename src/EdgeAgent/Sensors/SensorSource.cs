@@ -8,6 +8,7 @@ namespace EdgeAgent.Sensors;
 /// that the pipeline drains; nothing is dropped unless the buffer overflows. A feed that becomes unavailable is
 /// closed and reopened with exponential backoff and jitter, for ever; the loss and the recovery are reported once
 /// each. A value that cannot be parsed skips one sample, is counted, and is logged (the first of each run of them).
+/// The first sample after a loss of the sensor or of samples is marked <see cref="SampleRow.AfterGap"/>.
 /// </summary>
 public sealed class SensorSource : IStreamSource
 {
@@ -25,6 +26,8 @@ public sealed class SensorSource : IStreamSource
     private long _lostAt;
     private bool _lost;
     private bool _invalidRun;
+    private bool _reopened;
+    private long _lostSeen;
     private volatile SourceState _state = SourceState.Starting;
 
     public SensorSource(string stream, ISensorFeed feed, SensorSettings settings, ISensorObserver observer, ILogger logger, TimeProvider time)
@@ -35,7 +38,7 @@ public sealed class SensorSource : IStreamSource
         _observer = observer;
         _logger = logger;
         _time = time;
-        Buffer = new SampleBuffer(feed.Channels, settings.BufferSamples);
+        Buffer = new SampleBuffer(feed.Channels, settings.BufferSamples, settings.BatchSamples);
     }
 
     /// <summary>The samples, in order; the reader releases each row it takes.</summary>
@@ -126,6 +129,7 @@ public sealed class SensorSource : IStreamSource
         catch (SensorUnavailableException ex)
         {
             _feed.Close();
+            _reopened = true;
             Lose(ex.Message);
             if (_time.GetElapsedTime(openedAt) < _settings.HealthyAfter)
             {
@@ -163,6 +167,9 @@ public sealed class SensorSource : IStreamSource
 
             _invalidRun = false;
             row.Index = Interlocked.Increment(ref _read) - 1;
+            var lost = SamplesLost;
+            row.AfterGap = _reopened || lost != _lostSeen;
+            (_reopened, _lostSeen) = (false, lost);
             Restore();
             if (!_settings.Realtime)
             {

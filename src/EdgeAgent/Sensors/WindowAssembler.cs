@@ -80,6 +80,9 @@ public sealed class WindowAssembler
     /// <summary>The last sample's time in the window completed last.</summary>
     public DateTimeOffset EndTime => _times[(_head + Window - 1) % Window];
 
+    /// <summary>How many more samples complete the next window.</summary>
+    public int SamplesToNextWindow => _filled < Window ? Window - _filled : Hop - _sinceWindow;
+
     /// <summary>Adds one sample; true when it completes a window (the first after <see cref="Window"/> samples, then every <see cref="Hop"/>).</summary>
     public bool Add(ReadOnlySpan<float> values, DateTimeOffset timestamp)
     {

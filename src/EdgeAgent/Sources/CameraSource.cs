@@ -66,6 +66,8 @@ public sealed class CameraSource : IStreamSource
 
     long IStreamSource.SamplesLost => 0;
 
+    long IStreamSource.SamplesInvalid => 0;
+
     /// <summary>Frame buffers ever allocated; flat once in steady state.</summary>
     public int FramesAllocated => _pool.Created;
 

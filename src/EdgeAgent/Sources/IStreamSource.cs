@@ -13,4 +13,7 @@ public interface IStreamSource : IAsyncDisposable
 
     /// <summary>Samples lost to a full buffer (sensors).</summary>
     long SamplesLost { get; }
+
+    /// <summary>Readings that could not be parsed, each skipping its sample (sensors).</summary>
+    long SamplesInvalid { get; }
 }

@@ -38,7 +38,7 @@ internal sealed class SimStream : IDisposable
         var threshold = package.Descriptor.Postprocess.Threshold;
         var clock = new FrozenClock();
         var feed = new PolledFeed(new SimReader(new SimSignal(settings, 100, 1), ["vibration"]), 100, false, clock);
-        var source = new SensorSource("vib0", feed, new SensorSettings { Realtime = false }, new NoSensorEvents(), NullLogger.Instance, clock);
+        var source = new SensorSource("vib0", feed, new SensorSettings { Realtime = false, BatchSamples = SensorFeeds.BatchFor(100) }, new NoSensorEvents(), NullLogger.Instance, clock);
         var writer = new ResultWriter("bench", "vib0", package);
         var anomalies = new AnomalyStarts(clock.GetUtcNow());
         var pipeline = new SensorPipeline(

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Text.Json;
 using EdgeAgent.Models;
 using EdgeAgent.Pipeline;
 using EdgeAgent.Sensors;
@@ -71,6 +72,54 @@ public sealed class SensorPipelineTests(OrtEnvironmentFixture ort)
         Assert.True(precision >= 0.9, $"precision {precision:F3} for {starts.Length} anomalies started");
         Assert.True(recall >= 0.9, $"recall {recall:F3}");
         Assert.Equal(observer.Started.Count - (observer.Active ? 1 : 0), observer.Ended);
+    }
+
+    [Fact]
+    public async Task No_window_spans_a_gap_the_next_one_is_filled_afresh_from_the_sample_after_it()
+    {
+        var package = ModelPackage.FindHighest(Path.Combine(TestPaths.RepositoryRoot, "models"), "demo-anomaly");
+        using var session = ort.Environment.CreateSession(package.ModelPath);
+        using var runner = new WindowRunner(package, session, 1, 64);
+        using var writer = new ResultWriter("pi-01", "vib0", package);
+        var input = package.Descriptor.Input;
+        var threshold = package.Descriptor.Postprocess.Threshold;
+        var buffer = new SampleBuffer(1, 1024);
+        var sink = new MemorySink();
+        var pipeline = new SensorPipeline(
+            "vib0", buffer, new WindowAssembler(1, 64, 16, input.Mean, input.Std), runner, new AnomalyHysteresis(threshold, threshold * 0.7f, 2, 3),
+            writer, new PublishPolicy("all", 0), sink, new AnomalyLog(), NullLogger.Instance);
+        var running = pipeline.RunAsync(CancellationToken.None);
+
+        // Samples 0 to 69, then 70 to 79 are lost, then 80 to 143: without the gap a window would end at sample 85.
+        var written = 0;
+        foreach (var index in Enumerable.Range(0, 70).Concat(Enumerable.Range(80, 64)))
+        {
+            var row = buffer.Pool.Rent();
+            (row.Index, row.Values[0], row.Timestamp, row.AfterGap) = (index, 0, RunningSim.Origin.AddMilliseconds(10 * index), index == 80);
+            Assert.True(buffer.Write(row));
+            written++;
+        }
+
+        var first = sink.Next(s_wait).GetProperty("window");
+        var second = sink.Next(s_wait).GetProperty("window");
+        using (var limit = new CancellationTokenSource(s_wait))
+        {
+            while (pipeline.Progress < written)
+            {
+                await Task.Delay(10, limit.Token);
+            }
+        }
+
+        buffer.Complete();
+        await running.WaitAsync(s_wait);
+        Assert.Equal(2, pipeline.Inferred);
+        Assert.Equal(SampleTime(0), Time(first, "start_ts"));
+        Assert.Equal(SampleTime(80), Time(second, "start_ts"));
+        Assert.Equal(SampleTime(143), Time(second, "end_ts"));
+        Assert.Equal(64, second.GetProperty("samples").GetInt32());
+
+        static DateTimeOffset SampleTime(int index) => RunningSim.Origin.AddMilliseconds(10 * index);
+        static DateTimeOffset Time(JsonElement window, string name) => DateTimeOffset.Parse(window.GetProperty(name).GetString()!, System.Globalization.CultureInfo.InvariantCulture);
     }
 
     /// <summary>Records the anomaly events; the start of each is its first window's start time.</summary>

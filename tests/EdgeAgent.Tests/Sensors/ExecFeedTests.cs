@@ -1,4 +1,6 @@
+using System.Text;
 using EdgeAgent.Sensors;
+using EdgeAgent.Testing;
 using EdgeAgent.Tests.Sources;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -39,10 +41,57 @@ public sealed class ExecFeedTests
     public void A_line_with_the_wrong_count_or_a_word_names_the_problem()
     {
         var values = new float[2];
-        Assert.Equal("cmd: 1 value(s) for 2 channel(s) in '7'", Assert.Throws<SensorValueException>(() => SampleLine.Parse("7", values, "cmd")).Message);
-        Assert.Equal("cmd: 'x' is not a number (in '1 x')", Assert.Throws<SensorValueException>(() => SampleLine.Parse("1 x", values, "cmd")).Message);
-        SampleLine.Parse(" 1.5e3;\t-2 ", values, "cmd");
+        Assert.Equal("cmd: 1 value(s) for 2 channel(s) in '7'", Assert.Throws<SensorValueException>(() => SampleLine.Parse("7"u8, values, "cmd")).Message);
+        Assert.Equal("cmd: 'x' is not a number (in '1 x')", Assert.Throws<SensorValueException>(() => SampleLine.Parse("1 x"u8, values, "cmd")).Message);
+        SampleLine.Parse(" 1.5e3;\t-2 "u8, values, "cmd");
         Assert.Equal([1500f, -2f], values);
+    }
+
+    [Fact]
+    public async Task Lines_are_read_across_reads_with_either_line_end_and_an_overlong_one_is_skipped()
+    {
+        var text = "1 2\r\n3,4\n" + new string('9', 20) + "\n5;6\n7 8";
+        var lines = new LineReader(new MemoryStream(Encoding.UTF8.GetBytes(text)), longest: 8);
+        var read = new List<string>();
+        var skipped = 0;
+        while (true)
+        {
+            try
+            {
+                if (!await lines.ReadLineAsync(CancellationToken.None))
+                {
+                    break;
+                }
+
+                read.Add(Encoding.UTF8.GetString(lines.Line));
+            }
+            catch (SensorValueException ex)
+            {
+                Assert.Equal("a line longer than 8 bytes was skipped", ex.Message);
+                skipped++;
+            }
+        }
+
+        Assert.Equal(["1 2", "3,4", "5;6", "7 8"], read);
+        Assert.Equal(1, skipped);
+    }
+
+    [Fact]
+    public void Reading_a_line_from_a_running_command_allocates_nothing()
+    {
+        using var feed = new ExecFeed("s0", "yes", ["1.5 -2.5"], 2, NullLogger.Instance, TimeProvider.System);
+        feed.Open();
+        var values = new float[2];
+
+        // The command writes faster than it is read, so each read finds its line waiting (on this thread).
+        var bytes = Allocations.PerWindow(() =>
+        {
+            var read = feed.ReadAsync(values, CancellationToken.None);
+            _ = read.IsCompleted ? read.Result : read.AsTask().GetAwaiter().GetResult();
+        });
+
+        Assert.Equal([1.5f, -2.5f], values);
+        Assert.Equal(0, bytes);
     }
 
     [Fact]

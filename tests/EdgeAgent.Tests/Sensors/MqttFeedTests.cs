@@ -59,9 +59,22 @@ public sealed class MqttFeedTests : IAsyncLifetime
     [Fact]
     public void A_path_that_finds_no_number_says_what_it_found()
     {
-        using var document = System.Text.Json.JsonDocument.Parse("""{"a":{"b":"warm"},"c":[1]}""");
-        Assert.Equal("'a.b' is \"warm\", not a number", Assert.Throws<SensorValueException>(() => new JsonPath("a.b").Read(document.RootElement)).Message);
-        Assert.Equal("'$.c[3]': no '3' in [1]", Assert.Throws<SensorValueException>(() => new JsonPath("$.c[3]").Read(document.RootElement)).Message);
+        Assert.Equal("'a.b' is \"warm\", not a number", Assert.Throws<SensorValueException>(() => new JsonPath("a.b").Read("""{"a":{"b":"warm"},"c":[1]}"""u8)).Message);
+        Assert.Equal("'$.c[3]': no '3' in [1]", Assert.Throws<SensorValueException>(() => new JsonPath("$.c[3]").Read("""{"a":{"b":"warm"},"c":[1]}"""u8)).Message);
+        Assert.Equal("'a.x': no 'x' in {\"b\":\"warm\"}", Assert.Throws<SensorValueException>(() => new JsonPath("a.x").Read("""{"a":{"b":"warm"},"c":[1]}"""u8)).Message);
+    }
+
+    [Fact]
+    public void Reading_a_message_allocates_nothing()
+    {
+        using var feed = new MqttFeed(new MqttClientOptions { Port = _broker!.Port, ClientId = "edge-agent-pi-01-room" }, "sensors/+/reading", ["temperature", "$.humidity[1]", "pressure.hpa"], 4, TimeProvider.System);
+        var message = new MqttMessage("sensors/a/reading", Encoding.UTF8.GetBytes("""{"temperature":21.5,"humidity":[40,"55.5"],"pressure":{"hpa":1013}}"""), MqttQos.AtMostOnce, retain: false);
+        var values = new float[3];
+
+        var bytes = Allocations.PerWindow(() => feed.Read(message, values));
+
+        Assert.Equal([21.5f, 55.5f, 1013f], values);
+        Assert.Equal(0, bytes);
     }
 
     public Task DisposeAsync()

@@ -55,4 +55,57 @@ public sealed class SampleBufferTests
         Assert.Equal(2, buffer.Pool.Created);
         Assert.False(buffer.Reader.TryRead(out _));
     }
+
+    [Fact]
+    public async Task A_reader_is_woken_once_the_samples_it_wants_are_queued_and_never_waits_for_more_than_the_batch()
+    {
+        var buffer = new SampleBuffer(1, 100, batch: 8);
+        var wait = buffer.WaitToReadAsync(5, CancellationToken.None);
+        for (var i = 0; i < 4; i++)
+        {
+            buffer.Write(buffer.Pool.Rent());
+        }
+
+        Assert.False(wait.IsCompleted);
+        buffer.Write(buffer.Pool.Rent());
+        Assert.True(await wait.AsTask().WaitAsync(TimeSpan.FromSeconds(30)));
+
+        // Five are queued; a reader that wants a thousand is woken at a batch of eight.
+        var capped = buffer.WaitToReadAsync(1000, CancellationToken.None);
+        for (var i = 0; i < 2; i++)
+        {
+            buffer.Write(buffer.Pool.Rent());
+        }
+
+        Assert.False(capped.IsCompleted);
+        buffer.Write(buffer.Pool.Rent());
+        Assert.True(await capped.AsTask().WaitAsync(TimeSpan.FromSeconds(30)));
+    }
+
+    [Fact]
+    public async Task A_batch_is_at_most_half_the_capacity_so_nothing_is_lost_while_the_reader_sleeps()
+    {
+        var buffer = new SampleBuffer(1, 6, batch: 100);
+        Assert.Equal(3, buffer.Batch);
+        var wait = buffer.WaitToReadAsync(100, CancellationToken.None);
+        for (var i = 0; i < 3; i++)
+        {
+            buffer.Write(buffer.Pool.Rent());
+        }
+
+        Assert.True(await wait.AsTask().WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal(0, buffer.Lost);
+    }
+
+    [Fact]
+    public async Task A_waiting_reader_learns_that_the_buffer_completed()
+    {
+        var buffer = new SampleBuffer(1, 10, batch: 4);
+        var wait = buffer.WaitToReadAsync(4, CancellationToken.None);
+        buffer.Write(buffer.Pool.Rent());
+        buffer.Complete();
+
+        Assert.False(await wait.AsTask().WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.False(await buffer.WaitToReadAsync(1, CancellationToken.None));
+    }
 }

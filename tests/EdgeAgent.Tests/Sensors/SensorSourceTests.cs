@@ -25,6 +25,7 @@ public sealed class SensorSourceTests : IDisposable
         source.Start();
         var first = await TakeAsync(source);
         Assert.Equal(40f, first.Value);
+        Assert.False(first.AfterGap);
 
         File.Delete(temp);
         Assert.StartsWith("lost t0: ", observer.Next(s_wait), StringComparison.Ordinal);
@@ -32,14 +33,15 @@ public sealed class SensorSourceTests : IDisposable
         _tree.Write("class/thermal/thermal_zone0/temp", "42000");
         Assert.Equal("restored t0", observer.Next(s_wait));
 
-        float value;
+        (long Index, float Value, bool AfterGap) taken;
         do
         {
-            value = (await TakeAsync(source)).Value;
+            taken = await TakeAsync(source);
         }
-        while (value == 40f);
+        while (taken.Value == 40f);
 
-        Assert.Equal(42f, value);
+        Assert.Equal(42f, taken.Value);
+        Assert.True(taken.AfterGap, "the first sample after the sensor came back starts a new window");
         Assert.Equal(SourceState.Running, source.State);
     }
 
@@ -65,6 +67,7 @@ public sealed class SensorSourceTests : IDisposable
 
         Assert.Equal(43f, sample.Value);
         Assert.Equal(0, sample.Index);
+        Assert.False(sample.AfterGap);
         Assert.True(source.SamplesInvalid >= 3);
         Assert.Equal(SourceState.Running, source.State);
         Assert.Throws<TimeoutException>(() => observer.Next(TimeSpan.Zero));
@@ -82,14 +85,19 @@ public sealed class SensorSourceTests : IDisposable
         Assert.Equal("samples lost s0: 1", observer.Next(s_wait));
         Assert.Equal("samples lost s0: 2", observer.Next(s_wait));
         Assert.True(source.SamplesLost >= 2);
-        var kept = new List<long>();
+        var kept = new List<(long Index, float Value, bool AfterGap)>();
         while (source.Buffer.Reader.TryRead(out var row))
         {
-            kept.Add(row.Index);
+            kept.Add((row.Index, row.Values[0], row.AfterGap));
             row.Release();
         }
 
-        Assert.Equal([0L, 1, 2, 3, 4, 5, 6, 7], kept);
+        // The source goes on sampling while the rows are taken: a newer one can follow in the room they leave.
+        Assert.Equal([0L, 1, 2, 3, 4, 5, 6, 7], kept.Take(8).Select(k => k.Index));
+        Assert.All(kept.Take(8), k => Assert.False(k.AfterGap));
+        var next = kept.Count > 8 ? kept[8] : await TakeAsync(source);
+        Assert.True(next.Index > 8, $"sample {next.Index} follows lost ones");
+        Assert.True(next.AfterGap, "the first sample kept after lost ones starts a new window");
     }
 
     [Fact]
@@ -116,12 +124,12 @@ public sealed class SensorSourceTests : IDisposable
 
     public void Dispose() => _tree.Dispose();
 
-    private static async Task<(long Index, float Value)> TakeAsync(SensorSource source)
+    private static async Task<(long Index, float Value, bool AfterGap)> TakeAsync(SensorSource source)
     {
         using var timeout = new CancellationTokenSource(s_wait);
         await source.Buffer.Reader.WaitToReadAsync(timeout.Token);
         Assert.True(source.Buffer.Reader.TryRead(out var row));
-        var taken = (row.Index, row.Values[0]);
+        var taken = (row.Index, row.Values[0], row.AfterGap);
         row.Release();
         return taken;
     }

@@ -11,8 +11,10 @@ public sealed class WindowAssemblerTests
     {
         var windows = new WindowAssembler(1, 4, 2, null, null);
         var completed = new List<int>();
+        var announced = new List<int>();
         for (var i = 0; i < 10; i++)
         {
+            announced.Add(windows.SamplesToNextWindow);
             if (windows.Add([i], s_start.AddSeconds(i)))
             {
                 completed.Add(i);
@@ -20,6 +22,7 @@ public sealed class WindowAssemblerTests
         }
 
         Assert.Equal([3, 5, 7, 9], completed);
+        Assert.Equal([4, 3, 2, 1, 2, 1, 2, 1, 2, 1], announced);
     }
 
     [Fact]
