@@ -25,8 +25,9 @@ internal static class PushCommand
         try
         {
             var devices = await TargetDevices.ResolveAsync(session, settings.Target, settings.Wait, "update", output, linked.Token).ConfigureAwait(false);
-            IProgressView view = terminal ? new TerminalProgress(output, devices) : new PlainProgress(output);
-            var waiter = settings.Wait ? new UpdateWaiter(session, update, sender, devices, view, time) : null;
+            var waiter = settings.Wait
+                ? new UpdateWaiter(session, update, sender, devices, terminal ? new TerminalProgress(output, devices) : new PlainProgress(output), time)
+                : null;
             if (waiter is not null)
             {
                 await waiter.SubscribeAsync(linked.Token).ConfigureAwait(false);
