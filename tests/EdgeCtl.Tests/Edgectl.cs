@@ -14,4 +14,15 @@ internal static class Edgectl
         variables.TryAdd("EDGECTL_BROKER", string.Empty);
         return ChildProcess.RunAsync("dotnet", [TestPaths.EdgectlAssembly, .. arguments], TimeSpan.FromMinutes(2), variables);
     }
+
+    /// <summary>Runs in a pseudo-terminal, by util-linux <c>script</c>, as in an operator's terminal (TERM=xterm); stdout and stderr come back together.</summary>
+    public static Task<ProcessResult> RunInTerminalAsync(params string[] arguments)
+    {
+        var command = string.Join(' ', new[] { "dotnet", TestPaths.EdgectlAssembly }.Concat(arguments).Select(a => "'" + a.Replace("'", "'\\''", StringComparison.Ordinal) + "'"));
+        return ChildProcess.RunAsync(
+            "script",
+            ["--quiet", "--flush", "--return", "--command", command, "/dev/null"],
+            TimeSpan.FromMinutes(2),
+            new Dictionary<string, string> { ["EDGECTL_BROKER"] = string.Empty, ["TERM"] = "xterm" });
+    }
 }

@@ -73,6 +73,23 @@ public sealed class PushTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task In_a_terminal_wait_draws_a_bar_per_device_in_place()
+    {
+        await using var device = await FakeDevice.StartAsync(Port, "pi-01", [], _key!, FakeBehaviour.Commit, new HashSet<int> { 2 });
+
+        var result = await Edgectl.RunInTerminalAsync(
+            "push", Path.Combine(s_demo, "model.onnx"), "--model", "classifier", "--version", "4", "--key", _directory["ops.key"],
+            "--broker", Broker, "--device", "pi-01", "--wait", "--chunk-size", "16KiB");
+
+        Assert.True(result.ExitCode == 0, result.StandardOutput + result.StandardError);
+        Assert.Contains("\u001b[1F\u001b[2K", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("\u001b[2Kpi-01  [########################] 100%  committed", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Matches(@"\u001b\[2Kpi-01  resending chunk 2 \(1 of \d+\)", result.StandardOutput);
+        Assert.DoesNotContain("pi-01  receiving  [", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("classifier v4 committed on 1 device", result.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Without_wait_it_sends_and_exits_0()
     {
         await using var device = await FakeDevice.StartAsync(Port, "pi-01", [], _key!, FakeBehaviour.Silent);

@@ -87,6 +87,16 @@ public sealed class RollbackTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task Wait_exits_3_naming_the_device_that_never_answered()
+    {
+        var result = await Edgectl.RunAsync("rollback", "--device", "pi-09", "--model", "classifier", "--key", _directory["ops.key"], "--broker", Broker, "--wait", "--timeout", "2");
+
+        Assert.True(result.ExitCode == 3, result.StandardOutput + result.StandardError);
+        Assert.Contains("pi-09 is not online now", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("timed out after 2 s waiting for the rollback of classifier on pi-09", result.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Usage_errors_name_the_option()
     {
         var noTarget = await Edgectl.RunAsync("rollback", "--model", "classifier", "--key", _directory["ops.key"], "--broker", Broker);

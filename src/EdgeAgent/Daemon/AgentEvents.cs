@@ -99,6 +99,11 @@ internal sealed class AgentEvents(string device, string topic, ILogger logger, T
                 json.WriteString("update_id", subject.UpdateId);
             }
 
+            if (subject.IssuedAt is not null)
+            {
+                json.WriteString("issued_at", subject.IssuedAt);
+            }
+
             if (subject.Sha256 is not null)
             {
                 json.WriteString("sha256", subject.Sha256);
@@ -133,4 +138,5 @@ internal sealed class AgentEvents(string device, string topic, ILogger logger, T
 }
 
 /// <summary>What a model event is about.</summary>
-internal sealed record ModelEventSubject(string Model, int Version, string? UpdateId, string? Sha256 = null);
+/// <param name="IssuedAt">For a rollback command obeyed: its <c>issued_at</c>, so that the sender knows its own command's outcome.</param>
+internal sealed record ModelEventSubject(string Model, int Version, string? UpdateId, string? Sha256 = null, string? IssuedAt = null);

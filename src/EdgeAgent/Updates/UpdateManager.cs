@@ -536,7 +536,7 @@ internal sealed class UpdateManager : IDisposable
         _stateFile.Save(_state);
         var reason = $"rollback command (key {verdict.KeyId ?? "unsigned"}, issued {verdict.Command.IssuedAt}) from v{from} to v{version}; pinned until a newer push";
         Log.RolledBack(_logger, model, from, version, reason);
-        _events.PublishModel("model_rolled_back", reason, new ModelEventSubject(model, version, null, _registry.Current(model)?.Package.Sha256));
+        _events.PublishModel("model_rolled_back", reason, new ModelEventSubject(model, version, null, _registry.Current(model)?.Package.Sha256, verdict.Command.IssuedAt));
         PublishModels();
     }
 

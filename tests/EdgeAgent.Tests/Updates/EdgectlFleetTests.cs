@@ -9,7 +9,8 @@ namespace EdgeAgent.Tests.Updates;
 /// <summary>
 /// The real <c>edgectl push --wait</c> against real <c>edge-agent run</c> daemons through a real mosquitto: chunks
 /// lost on the way are listed by the agent as missing and resent by edgectl; a group push is followed on every member
-/// online at push time, and an agent that joins the group afterwards converges from the retained update.
+/// online at push time, an agent that joins the group afterwards converges from the retained update, and a group
+/// <c>rollback --wait</c> waits on all three.
 /// </summary>
 public sealed class EdgectlFleetTests : IAsyncLifetime, IDisposable
 {
@@ -53,7 +54,7 @@ public sealed class EdgectlFleetTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
-    public async Task A_group_push_waits_on_both_online_members_and_an_agent_started_later_converges_from_the_retained_update()
+    public async Task A_group_push_waits_on_both_online_members_an_agent_started_later_converges_from_the_retained_update_and_a_group_rollback_waits_on_all()
     {
         await using var fleet = await FleetFeed.StartAsync(_broker!.Port, s_wait);
         StartAgent("pi-01");
@@ -77,6 +78,15 @@ public sealed class EdgectlFleetTests : IAsyncLifetime, IDisposable
 
         Assert.Equal((4, UpdateStates.Committed), (converged.Active?.Version, converged.Update?.State));
         Assert.Contains($"retained update {converged.Update!.UpdateId} for group kitchen", pushed.StandardOutput, StringComparison.Ordinal);
+        await fleet.OnlineAsync(["pi-01", "pi-02", "pi-03"], s_wait, Output);
+
+        var rollback = await EdgectlAsync(
+            "rollback", "--group", "kitchen", "--model", "classifier", "--to", "3", "--key", Path.Combine(_keys, "ops.key"), "--wait", "--timeout", "150", "--broker", Broker);
+
+        Assert.True(rollback.ExitCode == 0, $"edgectl:\n{rollback.StandardOutput}{rollback.StandardError}\n{Output()}");
+        Assert.Contains("group kitchen: 3 members online now, waiting on: pi-01, pi-02, pi-03", rollback.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("classifier rolled back to v3 on 3 devices", rollback.StandardOutput, StringComparison.Ordinal);
+        Assert.Equal(3, (await fleet.ModelAsync("pi-02", m => m.Pinned == 3, s_wait, Output)).Active?.Version);
         Assert.Equal(0, await late.TerminateAsync(s_wait));
     }
 

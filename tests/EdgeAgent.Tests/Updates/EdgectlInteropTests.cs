@@ -26,7 +26,7 @@ public sealed class EdgectlInteropTests : IAsyncLifetime, IDisposable
     public async Task InitializeAsync() => _broker = await MosquittoBroker.StartAsync();
 
     [Fact]
-    public async Task Edgectl_push_wait_exits_0_when_the_agent_commits_1_with_its_reason_when_the_key_is_not_trusted_and_rollback_pins_the_previous()
+    public async Task Edgectl_push_wait_exits_0_when_the_agent_commits_1_with_its_reason_when_the_key_is_not_trusted_and_rollback_wait_pins_the_previous_or_says_why_not()
     {
         var keys = Directory.CreateDirectory(Path.Combine(_layout.Root, "keys")).FullName;
         await KeygenAsync("ops");
@@ -64,11 +64,19 @@ public sealed class EdgectlInteropTests : IAsyncLifetime, IDisposable
         Assert.Contains("is not trusted", refused.StandardOutput, StringComparison.Ordinal);
         Assert.Contains("classifier v5 was not taken by pi-01", refused.StandardError, StringComparison.Ordinal);
 
-        var rollback = await EdgectlAsync("rollback", "--device", "pi-01", "--model", "classifier", "--key", Path.Combine(_layout.Root, "ops.key"), "--broker", Broker);
+        var rollback = await EdgectlAsync("rollback", "--device", "pi-01", "--model", "classifier", "--key", Path.Combine(_layout.Root, "ops.key"), "--broker", Broker, "--wait", "--timeout", "90");
 
         Assert.True(rollback.ExitCode == 0, rollback.StandardOutput + rollback.StandardError);
+        Assert.Contains("pi-01  rolled back: serving classifier v3", rollback.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("classifier rolled back to v3 on 1 device", rollback.StandardOutput, StringComparison.Ordinal);
         var pinned = (await NextAsync(models, agent, m => m.Models.GetValueOrDefault("classifier")?.Pinned is not null)).Models["classifier"];
         Assert.Equal((3, 3), (pinned.Active?.Version, pinned.Pinned));
+
+        var unknown = await EdgectlAsync("rollback", "--device", "pi-01", "--model", "classifier", "--to", "99", "--key", Path.Combine(_layout.Root, "ops.key"), "--broker", Broker, "--wait", "--timeout", "90");
+
+        Assert.True(unknown.ExitCode == 1, unknown.StandardOutput + unknown.StandardError);
+        Assert.Contains("pi-01  refused: rollback refused: ", unknown.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("the rollback of classifier was refused by pi-01", unknown.StandardError, StringComparison.Ordinal);
         Assert.Equal(0, await agent.TerminateAsync(s_wait));
     }
 

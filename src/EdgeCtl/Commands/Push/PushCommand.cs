@@ -7,7 +7,8 @@ namespace EdgeCtl.Commands.Push;
 /// <summary>Bundles, signs and sends an update, then with <c>--wait</c> follows every targeted device to its outcome.</summary>
 internal static class PushCommand
 {
-    public static async Task<int> RunAsync(PushSettings settings, BrokerSettings broker, TextWriter output, TimeProvider time, CancellationToken cancellationToken)
+    /// <param name="terminal">Whether <paramref name="output"/> is a terminal, where progress is drawn as bars in place.</param>
+    public static async Task<int> RunAsync(PushSettings settings, BrokerSettings broker, TextWriter output, bool terminal, TimeProvider time, CancellationToken cancellationToken)
     {
         var bundle = BundleBuilder.Build(settings.ModelPath, settings.Descriptor, settings.Model, settings.Version);
         SignedUpdate update;
@@ -23,8 +24,10 @@ internal static class PushCommand
         var what = $"{settings.Model} v{settings.Version} ({update.Manifest.Size} bytes: {string.Join(", ", bundle.Files)}; {update.ChunkCount} chunk{(update.ChunkCount == 1 ? string.Empty : "s")} of {update.Manifest.ChunkSize} bytes)";
         try
         {
-            var devices = await TargetsAsync(session, settings, output, linked.Token).ConfigureAwait(false);
-            var waiter = settings.Wait ? new UpdateWaiter(session, update, sender, devices, output, time) : null;
+            var devices = await TargetDevices.ResolveAsync(session, settings.Target, settings.Wait, "update", output, linked.Token).ConfigureAwait(false);
+            var waiter = settings.Wait
+                ? new UpdateWaiter(session, update, sender, devices, terminal ? new TerminalProgress(output, devices) : new PlainProgress(output), time)
+                : null;
             if (waiter is not null)
             {
                 await waiter.SubscribeAsync(linked.Token).ConfigureAwait(false);
@@ -54,36 +57,6 @@ internal static class PushCommand
         {
             throw new EdgeCtlException(ExitCodes.TimedOut, $"timed out after {TimeLimit.Seconds(settings.Timeout)} sending update {update.UpdateId} to {broker.Address}", ex);
         }
-    }
-
-    /// <summary>The device, or the group's members online now (from their retained status), which are named.</summary>
-    private static async Task<IReadOnlyList<string>> TargetsAsync(BrokerSession session, PushSettings settings, TextWriter output, CancellationToken cancellationToken)
-    {
-        var group = settings.Target.Group;
-        var fleet = await FleetSnapshot.ReadAsync(session, settings.Target.Device, cancellationToken).ConfigureAwait(false);
-        if (group is null)
-        {
-            var device = settings.Target.Device!;
-            if (settings.Wait && fleet.FirstOrDefault(d => d.Id == device)?.Status is not { IsUp: true })
-            {
-                output.WriteLine($"{device} is not online now (no online status retained on {session.Topics.Status(device)}); waiting for it to connect and take the update");
-            }
-
-            return [device];
-        }
-
-        var members = fleet.Where(d => d.Status is { } s && s.Groups.Contains(group, StringComparer.Ordinal)).ToList();
-        var online = members.Where(d => d.Status!.IsUp).Select(d => d.Id).ToList();
-        var offline = members.Where(d => !d.Status!.IsUp).Select(d => d.Id).ToList();
-        output.WriteLine(online.Count == 0
-            ? $"group {group}: no member is online now"
-            : $"group {group}: {online.Count} member{(online.Count == 1 ? string.Empty : "s")} online now{(settings.Wait ? ", waiting on" : string.Empty)}: {string.Join(", ", online)}");
-        if (offline.Count > 0)
-        {
-            output.WriteLine($"group {group}: offline, they take the retained update when they connect: {string.Join(", ", offline)}");
-        }
-
-        return online;
     }
 
     private static int Outcome(IReadOnlyCollection<DeviceProgress> devices, PushSettings settings, TextWriter output)

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using EdgeCtl.Broker;
+using EdgeCtl.Output;
 
 namespace EdgeCtl.Commands.Push;
 
@@ -36,7 +37,7 @@ internal static class PushCommandDefinition
                 parsed.GetValue(wait),
                 TimeSpan.FromSeconds(Positive("--timeout", parsed.GetValue(timeout), "give a number of seconds above 0")),
                 ChunkSize.Parse(parsed.GetValue(chunkSize)!));
-            return PushCommand.RunAsync(settings, broker.Read(parsed), Console.Out, TimeProvider.System, token);
+            return PushCommand.RunAsync(settings, broker.Read(parsed), Console.Out, Terminal.IsOutput, TimeProvider.System, token);
         });
         return command;
     }

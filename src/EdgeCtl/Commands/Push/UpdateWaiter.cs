@@ -7,7 +7,7 @@ using EdgeCtl.Broker;
 namespace EdgeCtl.Commands.Push;
 
 /// <summary>
-/// Follows each targeted device's models topic and events for one update: prints its progress, resends to it the
+/// Follows each targeted device's models topic and events for one update: shows its progress, resends to it the
 /// chunks it lists as missing, and ends when every device committed, rejected or rolled back, or at the deadline.
 /// The MQTT handlers only parse and queue; one loop here owns the devices' state and does the resending.
 /// </summary>
@@ -19,7 +19,7 @@ internal sealed class UpdateWaiter
     private readonly BrokerSession _session;
     private readonly SignedUpdate _update;
     private readonly UpdateSender _sender;
-    private readonly TextWriter _output;
+    private readonly IProgressView _view;
     private readonly TimeProvider _time;
     private readonly Dictionary<string, DeviceProgress> _devices;
     private readonly Channel<UpdateSignal> _signals = Channel.CreateBounded<UpdateSignal>(new BoundedChannelOptions(4096)
@@ -28,12 +28,12 @@ internal sealed class UpdateWaiter
         FullMode = BoundedChannelFullMode.DropOldest,
     });
 
-    public UpdateWaiter(BrokerSession session, SignedUpdate update, UpdateSender sender, IReadOnlyList<string> devices, TextWriter output, TimeProvider time)
+    public UpdateWaiter(BrokerSession session, SignedUpdate update, UpdateSender sender, IReadOnlyList<string> devices, IProgressView view, TimeProvider time)
     {
         _session = session;
         _update = update;
         _sender = sender;
-        _output = output;
+        _view = view;
         _time = time;
         _devices = devices.ToDictionary(d => d, d => new DeviceProgress(d), StringComparer.Ordinal);
     }
@@ -91,7 +91,7 @@ internal sealed class UpdateWaiter
             }
         }
 
-        Print(device);
+        _view.Show(device);
     }
 
     private async Task ResendAsync(DeviceProgress device, IReadOnlyList<int> indexes, CancellationToken cancellationToken)
@@ -105,21 +105,8 @@ internal sealed class UpdateWaiter
 
         device.LastResent = described;
         device.LastResentAt = now;
-        _output.WriteLine($"{device.Device}  resending chunk{(indexes.Count == 1 ? string.Empty : "s")} {described} ({indexes.Count} of {_update.ChunkCount})");
+        _view.Note($"{device.Device}  resending chunk{(indexes.Count == 1 ? string.Empty : "s")} {described} ({indexes.Count} of {_update.ChunkCount})");
         await _sender.ResendAsync(device.Device, indexes, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>A line per change: a state, or each tenth of the transfer.</summary>
-    private void Print(DeviceProgress device)
-    {
-        var line = device.State == UpdateStates.Receiving
-            ? $"{device.Device}  receiving  [{new string('#', (int)(Math.Clamp(device.Progress, 0, 1) * 10)),-10}] {Commands.Status.StatusCommand.Percent(Math.Floor(device.Progress * 10) / 10)}"
-            : $"{device.Device}  {device.Describe()}";
-        if (line != device.LastPrinted)
-        {
-            device.LastPrinted = line;
-            _output.WriteLine(line);
-        }
     }
 
     private void OnModels(string device, MqttMessage message)
