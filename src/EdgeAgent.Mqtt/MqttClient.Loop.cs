@@ -74,6 +74,7 @@ public sealed partial class MqttClient
     {
         var attempt = Interlocked.Increment(ref _connectAttempts);
         SetState(MqttConnectionState.Connecting, null);
+        SetLogCallback(connected: false);
         _connackReason = -1;
         _lastNativeError = null;
         var rc = Mosquitto.mosquitto_connect_bind_v5(_handle, _options.Host, _options.Port, (int)_options.KeepAlive.TotalSeconds, null, _connectProperties);
@@ -114,6 +115,7 @@ public sealed partial class MqttClient
 
         _consecutiveFailures = 0;
         _consecutiveAuthFailures = 0;
+        SetLogCallback(connected: true);
         lock (_gate)
         {
             _state = MqttConnectionState.Connected;
