@@ -3,11 +3,11 @@ namespace EdgeAgent.Mqtt;
 /// <summary>The two readers of the callbacks' channels: acknowledgements on a thread, received messages for the handlers on the pool.</summary>
 public sealed partial class MqttClient
 {
-    /// <summary>From a callback: queue the event, and wake the dispatch thread (a no-op while it is busy).</summary>
+    /// <summary>From a callback: queue the event; the network thread wakes the dispatch thread when the loop call returns.</summary>
     private void PostEvent(NativeEvent nativeEvent)
     {
         _events.Writer.TryWrite(nativeEvent);
-        _eventsPosted.Set();
+        _eventsPending = true;
     }
 
     /// <summary>

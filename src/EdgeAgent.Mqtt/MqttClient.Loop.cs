@@ -14,10 +14,11 @@ public sealed partial class MqttClient
     private const int ReasonNotAuthorized = 135;
     private const int ReasonBadAuthenticationMethod = 140;
 
-    // Written by the connect and disconnect callbacks, which run on this same thread.
+    // Written by the callbacks, which run on this same thread.
     private int _connackReason = -1;
     private bool _sessionPresent;
     private string? _lastNativeError;
+    private bool _eventsPending;
 
     private int _consecutiveFailures;
     private int _consecutiveAuthFailures;
@@ -87,7 +88,7 @@ public sealed partial class MqttClient
         while (_connackReason < 0)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            rc = Mosquitto.mosquitto_loop(_handle, LoopTimeoutMs, 1);
+            rc = LoopOnce();
             if (_connackReason >= 0)
             {
                 break;
@@ -160,7 +161,7 @@ public sealed partial class MqttClient
     {
         while (!_stop.IsCancellationRequested)
         {
-            var rc = Mosquitto.mosquitto_loop(_handle, LoopTimeoutMs, 1);
+            var rc = LoopOnce();
             if (rc != 0)
             {
                 var error = MosquittoException.Create(rc, $"the connection to {Endpoint}", _lastNativeError);
@@ -179,7 +180,7 @@ public sealed partial class MqttClient
         if (Mosquitto.mosquitto_disconnect_v5(_handle, ReasonSuccess, 0) == 0)
         {
             var deadline = Environment.TickCount64 + 2000;
-            while (Mosquitto.mosquitto_loop(_handle, LoopTimeoutMs, 1) == 0 && Environment.TickCount64 < deadline)
+            while (LoopOnce() == 0 && Environment.TickCount64 < deadline)
             {
             }
 
@@ -187,6 +188,19 @@ public sealed partial class MqttClient
         }
 
         SetState(MqttConnectionState.Stopped, null);
+    }
+
+    /// <summary>One mosquitto_loop call; then the dispatch thread is woken once for all the events its callbacks posted.</summary>
+    private int LoopOnce()
+    {
+        var rc = Mosquitto.mosquitto_loop(_handle, LoopTimeoutMs, 1);
+        if (_eventsPending)
+        {
+            _eventsPending = false;
+            _eventsPosted.Set();
+        }
+
+        return rc;
     }
 
     private void SetState(MqttConnectionState state, Exception? error)
