@@ -22,7 +22,24 @@ public sealed unsafe partial class MqttClient
         Mosquitto.mosquitto_publish_v5_callback_set(_handle, &OnPublish);
         Mosquitto.mosquitto_message_v5_callback_set(_handle, &OnMessage);
         Mosquitto.mosquitto_subscribe_v5_callback_set(_handle, &OnSubscribe);
-        Mosquitto.mosquitto_log_callback_set(_handle, &OnLog);
+        SetLogCallback(connected: false);
+    }
+
+    /// <summary>
+    /// With a log callback set, libmosquitto formats a debug line into a fresh allocation for every packet sent and
+    /// received. It is kept while connecting, for the library's text of a failed attempt (TLS, DNS); once connected,
+    /// only when our logger writes debug lines.
+    /// </summary>
+    private void SetLogCallback(bool connected)
+    {
+        if (!connected || _logger.IsEnabled(LogLevel.Debug))
+        {
+            Mosquitto.mosquitto_log_callback_set(_handle, &OnLog);
+        }
+        else
+        {
+            Mosquitto.mosquitto_log_callback_set(_handle, null);
+        }
     }
 
     private static MqttClient? Owner(nint obj) =>
@@ -56,7 +73,7 @@ public sealed unsafe partial class MqttClient
     {
         try
         {
-            Owner(obj)?._events.Writer.TryWrite(new NativeEvent(NativeEventKind.Published, mid, reasonCode));
+            Owner(obj)?.PostEvent(new NativeEvent(NativeEventKind.Published, mid, reasonCode));
         }
         catch (Exception)
         {
@@ -70,7 +87,7 @@ public sealed unsafe partial class MqttClient
         try
         {
             var granted = qosCount > 0 && grantedQos is not null ? grantedQos[0] : 128;
-            Owner(obj)?._events.Writer.TryWrite(new NativeEvent(NativeEventKind.Subscribed, mid, granted));
+            Owner(obj)?.PostEvent(new NativeEvent(NativeEventKind.Subscribed, mid, granted));
         }
         catch (Exception)
         {

@@ -1,31 +1,62 @@
 namespace EdgeAgent.Mqtt;
 
-/// <summary>The two readers of the callbacks' channels: acknowledgements, and received messages for the handlers.</summary>
+/// <summary>The two readers of the callbacks' channels: acknowledgements on a thread, received messages for the handlers on the pool.</summary>
 public sealed partial class MqttClient
 {
-    private async Task DispatchEventsAsync()
+    /// <summary>From a callback: queue the event; the network thread wakes the dispatch thread when the loop call returns.</summary>
+    private void PostEvent(NativeEvent nativeEvent)
+    {
+        _events.Writer.TryWrite(nativeEvent);
+        _eventsPending = true;
+    }
+
+    /// <summary>
+    /// Completes publishes and subscribes on a thread of its own, not the thread pool: an acknowledgement arrives every
+    /// few microseconds under load, and a pool hop per batch cost more than the work (queueing, and the pool's
+    /// workers spinning for the next item). A continuation that awaited a publish runs here, inline.
+    /// </summary>
+    private void DispatchEvents()
     {
         var reader = _events.Reader;
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        try
         {
-            while (reader.TryRead(out var nativeEvent))
+            while (true)
             {
-                if (nativeEvent.Kind == NativeEventKind.Published)
+                _eventsPosted.Reset();
+                while (reader.TryRead(out var nativeEvent))
                 {
-                    CompletePublish(nativeEvent.Mid, nativeEvent.Code);
+                    Dispatch(nativeEvent);
                 }
-                else
-                {
-                    TaskCompletionSource<int>? subscribe;
-                    lock (_gate)
-                    {
-                        _pendingSubscribes.Remove(nativeEvent.Mid, out subscribe);
-                    }
 
-                    subscribe?.TrySetResult(nativeEvent.Code);
+                if (reader.Completion.IsCompleted)
+                {
+                    return;
                 }
+
+                _eventsPosted.Wait();
             }
         }
+        finally
+        {
+            _eventsDispatched.TrySetResult();
+        }
+    }
+
+    private void Dispatch(NativeEvent nativeEvent)
+    {
+        if (nativeEvent.Kind == NativeEventKind.Published)
+        {
+            CompletePublish(nativeEvent.Mid, nativeEvent.Code);
+            return;
+        }
+
+        TaskCompletionSource<int>? subscribe;
+        lock (_gate)
+        {
+            _pendingSubscribes.Remove(nativeEvent.Mid, out subscribe);
+        }
+
+        subscribe?.TrySetResult(nativeEvent.Code);
     }
 
     private void CompletePublish(int mid, int reasonCode)

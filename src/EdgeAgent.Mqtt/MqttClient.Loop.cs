@@ -14,10 +14,11 @@ public sealed partial class MqttClient
     private const int ReasonNotAuthorized = 135;
     private const int ReasonBadAuthenticationMethod = 140;
 
-    // Written by the connect and disconnect callbacks, which run on this same thread.
+    // Written by the callbacks, which run on this same thread.
     private int _connackReason = -1;
     private bool _sessionPresent;
     private string? _lastNativeError;
+    private bool _eventsPending;
 
     private int _consecutiveFailures;
     private int _consecutiveAuthFailures;
@@ -74,6 +75,7 @@ public sealed partial class MqttClient
     {
         var attempt = Interlocked.Increment(ref _connectAttempts);
         SetState(MqttConnectionState.Connecting, null);
+        SetLogCallback(connected: false);
         _connackReason = -1;
         _lastNativeError = null;
         var rc = Mosquitto.mosquitto_connect_bind_v5(_handle, _options.Host, _options.Port, (int)_options.KeepAlive.TotalSeconds, null, _connectProperties);
@@ -86,7 +88,7 @@ public sealed partial class MqttClient
         while (_connackReason < 0)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            rc = Mosquitto.mosquitto_loop(_handle, LoopTimeoutMs, 1);
+            rc = LoopOnce();
             if (_connackReason >= 0)
             {
                 break;
@@ -114,6 +116,7 @@ public sealed partial class MqttClient
 
         _consecutiveFailures = 0;
         _consecutiveAuthFailures = 0;
+        SetLogCallback(connected: true);
         lock (_gate)
         {
             _state = MqttConnectionState.Connected;
@@ -158,7 +161,7 @@ public sealed partial class MqttClient
     {
         while (!_stop.IsCancellationRequested)
         {
-            var rc = Mosquitto.mosquitto_loop(_handle, LoopTimeoutMs, 1);
+            var rc = LoopOnce();
             if (rc != 0)
             {
                 var error = MosquittoException.Create(rc, $"the connection to {Endpoint}", _lastNativeError);
@@ -177,7 +180,7 @@ public sealed partial class MqttClient
         if (Mosquitto.mosquitto_disconnect_v5(_handle, ReasonSuccess, 0) == 0)
         {
             var deadline = Environment.TickCount64 + 2000;
-            while (Mosquitto.mosquitto_loop(_handle, LoopTimeoutMs, 1) == 0 && Environment.TickCount64 < deadline)
+            while (LoopOnce() == 0 && Environment.TickCount64 < deadline)
             {
             }
 
@@ -185,6 +188,19 @@ public sealed partial class MqttClient
         }
 
         SetState(MqttConnectionState.Stopped, null);
+    }
+
+    /// <summary>One mosquitto_loop call; then the dispatch thread is woken once for all the events its callbacks posted.</summary>
+    private int LoopOnce()
+    {
+        var rc = Mosquitto.mosquitto_loop(_handle, LoopTimeoutMs, 1);
+        if (_eventsPending)
+        {
+            _eventsPending = false;
+            _eventsPosted.Set();
+        }
+
+        return rc;
     }
 
     private void SetState(MqttConnectionState state, Exception? error)

@@ -10,7 +10,7 @@ namespace EdgeAgent.Mqtt;
 /// <summary>
 /// An MQTT 5 client over libmosquitto. <see cref="Start"/> returns at once; a network thread of its own connects,
 /// reconnects with capped exponential backoff and jitter for ever, and runs libmosquitto's callbacks, which only copy
-/// what they get into bounded channels. Two dispatch tasks complete publishes and run subscription handlers.
+/// what they get into bounded channels. A dispatch thread completes publishes; a dispatch task runs subscription handlers.
 /// </summary>
 public sealed partial class MqttClient : IAsyncDisposable, IMqttPublisher
 {
@@ -25,6 +25,10 @@ public sealed partial class MqttClient : IAsyncDisposable, IMqttPublisher
     private readonly Channel<MqttMessage> _messages;
     private readonly CancellationTokenSource _stop = new();
     private readonly TaskCompletionSource _loopExited = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _eventsDispatched = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    // Not spinning: the dispatch thread would burn one of a small device's cores between acknowledgements.
+    private readonly ManualResetEventSlim _eventsPosted = new(initialState: false, spinCount: 0);
     private readonly Lock _gate = new();
     private readonly Dictionary<int, PublishOperation> _pendingPublishes = [];
     private readonly Dictionary<int, TaskCompletionSource<int>> _pendingSubscribes = [];
@@ -119,9 +123,8 @@ public sealed partial class MqttClient : IAsyncDisposable, IMqttPublisher
             _started = true;
         }
 
-        _dispatch = Task.WhenAll(
-            Task.Run(DispatchEventsAsync, CancellationToken.None),
-            Task.Run(DispatchMessagesAsync, CancellationToken.None));
+        _dispatch = Task.WhenAll(_eventsDispatched.Task, Task.Run(DispatchMessagesAsync, CancellationToken.None));
+        new Thread(DispatchEvents) { IsBackground = true, Name = $"mqtt acks {_options.ClientId}" }.Start();
         new Thread(RunNetworkLoop) { IsBackground = true, Name = $"mqtt {_options.ClientId}" }.Start();
     }
 
@@ -165,6 +168,7 @@ public sealed partial class MqttClient : IAsyncDisposable, IMqttPublisher
         }
 
         _events.Writer.TryComplete();
+        _eventsPosted.Set();
         _messages.Writer.TryComplete();
         await _dispatch.ConfigureAwait(false);
         FailPending(new OperationCanceledException($"the MQTT client {_options.ClientId} stopped before the broker acknowledged the message"));
@@ -186,6 +190,7 @@ public sealed partial class MqttClient : IAsyncDisposable, IMqttPublisher
         }
 
         _stop.Dispose();
+        _eventsPosted.Dispose();
     }
 
     private unsafe void Configure()

@@ -9,5 +9,5 @@ internal enum NativeEventKind
     Subscribed,
 }
 
-/// <summary>What a libmosquitto callback hands to the dispatch task: a small struct, so the channel allocates nothing per event.</summary>
+/// <summary>What a libmosquitto callback hands to the dispatch thread: a small struct, so the channel allocates nothing per event.</summary>
 internal readonly record struct NativeEvent(NativeEventKind Kind, int Mid, int Code);

@@ -10,7 +10,7 @@ internal sealed class PublishOperation : IValueTaskSource
 {
     private readonly PublishOperationPool _pool;
 
-    // Completed on the client's dispatch task, never on libmosquitto's thread: running the continuation inline
+    // Completed on the client's dispatch thread, never on libmosquitto's: running the continuation inline
     // there avoids queueing (and allocating) a thread-pool work item per publish.
     private ManualResetValueTaskSourceCore<bool> _core;
 

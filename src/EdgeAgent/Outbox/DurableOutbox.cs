@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Text;
 using EdgeAgent.Mqtt;
 using Microsoft.Extensions.Logging;
-using Microsoft.Win32.SafeHandles;
 
 namespace EdgeAgent.Outbox;
 
@@ -214,8 +213,7 @@ public sealed class DurableOutbox : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(publisher);
         var inFlight = new Queue<InFlight>();
-        SafeFileHandle? handle = null;
-        Segment? handleSegment = null;
+        var reader = new SegmentReader();
         try
         {
             while (true)
@@ -225,7 +223,7 @@ public sealed class DurableOutbox : IAsyncDisposable
                 // libmosquitto keeps a message published while it is not connected and sends it after a connection,
                 // where it can end up behind messages published later: records only leave while connected.
                 var connected = publisher.IsConnected;
-                if (connected && inFlight.Count < _settings.PublishWindow && TryRead(ref handle, ref handleSegment) is { } record)
+                if (connected && inFlight.Count < _settings.PublishWindow && TryRead(reader) is { } record)
                 {
                     var payload = record.Buffer.AsMemory(record.PayloadOffset, record.PayloadLength);
 #pragma warning disable CA2012 // Kept in order and awaited exactly once, oldest first (below), so acknowledgements overlap.
@@ -271,14 +269,13 @@ public sealed class DurableOutbox : IAsyncDisposable
                 }
 
                 // Idle: let go of the segment, so that a deleted one gives its space back at once.
-                handle?.Dispose();
-                (handle, handleSegment) = (null, null);
+                reader.Close();
                 await _available.WaitAsync(cancellationToken).ConfigureAwait(false);
             }
         }
         finally
         {
-            handle?.Dispose();
+            reader.Dispose();
             foreach (var pending in inFlight)
             {
                 _buffers.Return(pending.Buffer);
@@ -323,10 +320,11 @@ public sealed class DurableOutbox : IAsyncDisposable
         _available.Dispose();
     }
 
-    private InFlight? TryRead(ref SafeFileHandle? handle, ref Segment? handleSegment)
+    private InFlight? TryRead(SegmentReader reader)
     {
         Segment segment;
         long offset;
+        long readable;
         lock (_gate)
         {
             while (_readSegment is { } current && _readOffset >= current.Length && current.Sealed)
@@ -346,23 +344,10 @@ public sealed class DurableOutbox : IAsyncDisposable
                 return null;
             }
 
-            segment = _readSegment;
-            offset = _readOffset;
+            (segment, offset, readable) = (_readSegment, _readOffset, _readSegment.Length);
         }
 
-        if (handleSegment != segment)
-        {
-            handle?.Dispose();
-            handle = File.OpenHandle(segment.Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-            handleSegment = segment;
-        }
-
-        Span<byte> header = stackalloc byte[OutboxRecord.HeaderBytes];
-        RandomAccess.Read(handle!, header, offset);
-        var bodyLength = OutboxRecord.BodyLength(header);
-        var buffer = _buffers.Rent(bodyLength);
-        var body = buffer.AsSpan(0, bodyLength);
-        RandomAccess.Read(handle!, body, offset + OutboxRecord.HeaderBytes);
+        var bodyLength = reader.Read(segment, offset, readable, _buffers, out var buffer);
         var end = offset + OutboxRecord.HeaderBytes + bodyLength;
         lock (_gate)
         {
@@ -372,6 +357,7 @@ public sealed class DurableOutbox : IAsyncDisposable
             }
         }
 
+        var body = buffer.AsSpan(0, bodyLength);
         var payloadOffset = OutboxRecord.PayloadOffset(body);
         return new InFlight(default, buffer, payloadOffset, bodyLength - payloadOffset, TopicText(OutboxRecord.Topic(body)), OutboxRecord.Qos(body), segment, end);
     }

@@ -2,13 +2,16 @@ using System.Runtime.InteropServices;
 
 namespace EdgeAgent.Benchmarks.Outbox;
 
-/// <summary>User plus system CPU time from getrusage(2), without allocating: this process's, or that of its waited-for children.</summary>
+/// <summary>User plus system CPU time from getrusage(2), without allocating: this process's, the calling thread's, or that of its waited-for children.</summary>
 internal static partial class CpuTime
 {
     private const int RusageSelf = 0;
     private const int RusageChildren = -1;
+    private const int RusageThread = 1;
 
     public static TimeSpan Self => Read(RusageSelf);
+
+    public static TimeSpan CurrentThread => Read(RusageThread);
 
     /// <summary>Children that have exited and been reaped (mosquitto_pub, once its block is over).</summary>
     public static TimeSpan Children => Read(RusageChildren);
