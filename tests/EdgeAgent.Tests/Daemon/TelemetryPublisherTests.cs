@@ -24,7 +24,7 @@ public sealed class TelemetryPublisherTests : IDisposable
             NullLogger.Instance,
             clock);
         outbox.Open();
-        var streams = new[] { new RunningStream("vib0", new CountingSource(Lost: 2, Invalid: 5), new IdlePipeline(), "cpu", null) };
+        var streams = new[] { new RunningStream("vib0", new CountingSource(Lost: 2, Invalid: 5), new IdlePipeline(), "cpu") };
         using var stopping = new CancellationTokenSource();
         var running = new TelemetryPublisher("pi-01", "edge/pi-01/telemetry", streams, outbox, publisher, clock).RunAsync(stopping.Token);
 
