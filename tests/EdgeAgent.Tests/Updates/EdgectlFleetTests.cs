@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json.Nodes;
 using EdgeAgent.Protocol;
 using EdgeAgent.Testing;
 using EdgeAgent.Tests.Configuration;
@@ -10,7 +11,7 @@ namespace EdgeAgent.Tests.Updates;
 /// The real <c>edgectl push --wait</c> against real <c>edge-agent run</c> daemons through a real mosquitto: chunks
 /// lost on the way are listed by the agent as missing and resent by edgectl; a group push is followed on every member
 /// online at push time, an agent that joins the group afterwards converges from the retained update, and a group
-/// <c>rollback --wait</c> waits on all three.
+/// <c>rollback --wait</c> waits on all three; an anomaly model pushed takes over a sensor stream.
 /// </summary>
 public sealed class EdgectlFleetTests : IAsyncLifetime, IDisposable
 {
@@ -90,6 +91,48 @@ public sealed class EdgectlFleetTests : IAsyncLifetime, IDisposable
         Assert.Equal(0, await late.TerminateAsync(s_wait));
     }
 
+    [Fact]
+    public async Task An_anomaly_model_pushed_with_edgectl_takes_over_the_agents_sensor_stream_with_its_threshold()
+    {
+        await using var fleet = await FleetFeed.StartAsync(_broker!.Port, s_wait);
+        await using var results = await ResultFeed.StartAsync(_broker.Port, "edge/pi-01/results/vib0", s_wait);
+        var agent = StartAgent("pi-01", layout =>
+        {
+            layout.Config["Models"]!["BundledPath"] = Path.Combine(TestPaths.RepositoryRoot, "models");
+            layout.Config["Streams"] = new JsonArray(new JsonObject
+            {
+                ["Name"] = "vib0",
+                ["Model"] = "demo-anomaly",
+                ["Publish"] = "all",
+                ["Source"] = new JsonObject
+                {
+                    ["Type"] = "sensor", ["Kind"] = "sim", ["RateHz"] = 100, ["Window"] = 64, ["Hop"] = 16, ["Channels"] = new JsonArray("vibration"),
+                },
+            });
+        });
+        await fleet.ModelAsync("pi-01", m => m.Active?.Version == 1, s_wait, Output, "demo-anomaly");
+        var model = Directory.CreateDirectory(Path.Combine(_keys, "demo-anomaly-2")).FullName;
+        foreach (var file in Directory.GetFiles(Path.Combine(TestPaths.RepositoryRoot, "models", "demo-anomaly", "1")))
+        {
+            File.Copy(file, Path.Combine(model, Path.GetFileName(file)));
+        }
+
+        var descriptor = JsonNode.Parse(File.ReadAllText(Path.Combine(model, "model.json")))!;
+        descriptor["postprocess"]!["threshold"] = 0.5;
+        descriptor["validation"]!["max_latency_ms"] = 1000;
+        File.WriteAllText(Path.Combine(model, "model.json"), descriptor.ToJsonString());
+
+        var pushed = await EdgectlAsync(
+            "push", Path.Combine(model, "model.onnx"), "--device", "pi-01", "--model", "demo-anomaly", "--version", "2",
+            "--key", Path.Combine(_keys, "ops.key"), "--wait", "--timeout", "150", "--broker", Broker);
+
+        Assert.True(pushed.ExitCode == 0, $"edgectl:\n{pushed.StandardOutput}{pushed.StandardError}\n{Output()}");
+        Assert.Contains("demo-anomaly v2 committed on 1 device", pushed.StandardOutput, StringComparison.Ordinal);
+        var result = await results.NextAsync(r => r.GetProperty("model").GetProperty("version").GetInt32() == 2, s_wait, Output);
+        Assert.Equal(0.5, result.GetProperty("threshold").GetDouble());
+        Assert.Equal(0, await agent.TerminateAsync(s_wait));
+    }
+
     public async Task DisposeAsync()
     {
         foreach (var agent in _agents)
@@ -107,10 +150,13 @@ public sealed class EdgectlFleetTests : IAsyncLifetime, IDisposable
     }
 
     /// <summary>An agent in group kitchen over its own layout (bundled classifier v3), trusting ops.pub, probation short.</summary>
-    private AgentProcess StartAgent(string device, params (string Name, string Value)[] settings)
+    private AgentProcess StartAgent(string device, params (string Name, string Value)[] settings) => StartAgent(device, _ => { }, settings);
+
+    private AgentProcess StartAgent(string device, Action<AgentLayout> configure, params (string Name, string Value)[] settings)
     {
         var layout = new AgentLayout();
         _layouts.Add(layout);
+        configure(layout);
         layout.Config["Device"]!["Id"] = device;
         layout.Config["Models"]!["TrustedKeysPath"] = Path.Combine(_keys, "trusted");
         var environment = new Dictionary<string, string>
