@@ -106,23 +106,6 @@ public sealed class EdgectlInteropTests : IAsyncLifetime, IDisposable
         TimeSpan.FromMinutes(2),
         new Dictionary<string, string> { ["EDGECTL_BROKER"] = string.Empty });
 
-    private static async Task<ModelsDocument> NextAsync(Channel<ModelsDocument> models, AgentProcess agent, Func<ModelsDocument, bool> matches)
-    {
-        using var limit = new CancellationTokenSource(s_wait);
-        try
-        {
-            while (true)
-            {
-                var document = await models.Reader.ReadAsync(limit.Token);
-                if (matches(document))
-                {
-                    return document;
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            throw new TimeoutException($"no matching models document within {s_wait}; edge-agent printed:\n{agent.Output}");
-        }
-    }
+    private static Task<ModelsDocument> NextAsync(Channel<ModelsDocument> models, AgentProcess agent, Func<ModelsDocument, bool> matches) =>
+        models.Reader.FirstAsync(matches, s_wait, () => $"no such models document; edge-agent printed:\n{agent.Output}");
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Threading.Channels;
 using EdgeAgent.Mqtt;
+using EdgeAgent.Testing;
 
 namespace EdgeAgent.Tests.Updates;
 
@@ -28,25 +29,8 @@ internal sealed class ResultFeed : IAsyncDisposable
     }
 
     /// <summary>The next result that <paramref name="matches"/>; <paramref name="context"/> explains a timeout.</summary>
-    public async Task<JsonElement> NextAsync(Func<JsonElement, bool> matches, TimeSpan wait, Func<string> context)
-    {
-        using var limit = new CancellationTokenSource(wait);
-        try
-        {
-            while (true)
-            {
-                var result = await _results.Reader.ReadAsync(limit.Token);
-                if (matches(result))
-                {
-                    return result;
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            throw new TimeoutException($"no matching result within {wait}:\n{context()}");
-        }
-    }
+    public Task<JsonElement> NextAsync(Func<JsonElement, bool> matches, TimeSpan wait, Func<string> context) =>
+        _results.Reader.FirstAsync(matches, wait, context);
 
     public ValueTask DisposeAsync() => _client.DisposeAsync();
 }

@@ -156,25 +156,10 @@ public sealed class UpdateEndToEndTests : IAsyncLifetime, IDisposable
 
     private static async Task<JsonElement> NextAsync(Channel<MqttMessage> messages, string topic, AgentProcess agent, Func<JsonElement, bool> matches)
     {
-        using var limit = new CancellationTokenSource(s_wait);
-        try
-        {
-            while (true)
-            {
-                var message = await messages.Reader.ReadAsync(limit.Token);
-                if (message.Topic == topic)
-                {
-                    var element = JsonDocument.Parse(message.Payload.ToArray()).RootElement;
-                    if (matches(element))
-                    {
-                        return element;
-                    }
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            throw new TimeoutException($"nothing matching on {topic} within {s_wait}; edge-agent printed:\n{agent.Output}");
-        }
+        var message = await messages.Reader.FirstAsync(
+            m => m.Topic == topic && matches(JsonDocument.Parse(m.Payload.ToArray()).RootElement),
+            s_wait,
+            () => $"nothing on {topic}; edge-agent printed:\n{agent.Output}");
+        return JsonDocument.Parse(message.Payload.ToArray()).RootElement;
     }
 }
