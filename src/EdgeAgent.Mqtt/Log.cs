@@ -43,4 +43,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 2012, Level = LogLevel.Error, Message = "The network loop of {ClientId} failed")]
     public static partial void LoopFailed(ILogger logger, Exception exception, string clientId);
+
+    [LoggerMessage(EventId = 2013, Level = LogLevel.Error, Message = "Completing an acknowledgement of {ClientId} failed; the others go on")]
+    public static partial void DispatchFailed(ILogger logger, Exception exception, string clientId);
 }

@@ -25,7 +25,15 @@ public sealed partial class MqttClient
                 _eventsPosted.Reset();
                 while (reader.TryRead(out var nativeEvent))
                 {
-                    Dispatch(nativeEvent);
+                    try
+                    {
+                        Dispatch(nativeEvent);
+                    }
+                    catch (Exception ex)
+                    {
+                        // A continuation that ran inline threw: the thread must live on for every other acknowledgement.
+                        Log.DispatchFailed(_logger, ex, _options.ClientId);
+                    }
                 }
 
                 if (reader.Completion.IsCompleted)

@@ -182,6 +182,7 @@ public sealed partial class MqttClient : IAsyncDisposable, IMqttPublisher
         {
             _handle.Dispose();
             _connectProperties.Dispose();
+            _eventsPosted.Dispose();
         }
         else
         {
@@ -190,7 +191,6 @@ public sealed partial class MqttClient : IAsyncDisposable, IMqttPublisher
         }
 
         _stop.Dispose();
-        _eventsPosted.Dispose();
     }
 
     private unsafe void Configure()

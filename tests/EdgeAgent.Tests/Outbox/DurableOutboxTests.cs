@@ -38,6 +38,26 @@ public sealed class DurableOutboxTests : IDisposable
     }
 
     [Fact]
+    public async Task Records_small_and_larger_than_the_read_ahead_block_arrive_whole_and_in_order()
+    {
+        // Sizes around and beyond the reader's 64 KiB block, so records straddle blocks and some bypass them.
+        int[] sizes = [100, 70_000, 5_000, 65_530, 300, 140_000, 65_536, 1];
+        var publisher = new FakePublisher();
+        await using (var outbox = Open())
+        {
+            for (var i = 0; i < 40; i++)
+            {
+                Assert.True(Enqueue(outbox, "cam0", sizes[i % sizes.Length]));
+            }
+
+            await DrainAsync(outbox, publisher, 40);
+        }
+
+        var expected = Enumerable.Range(1, 40).Select(seq => $"seq {seq}".PadRight(Math.Max(sizes[(seq - 1) % sizes.Length], $"seq {seq}".Length), 'x'));
+        Assert.Equal(expected, publisher.Sent.Select(s => s.Payload));
+    }
+
+    [Fact]
     public async Task After_a_restart_unacknowledged_records_are_sent_and_seq_goes_on()
     {
         await using (var outbox = Open())
