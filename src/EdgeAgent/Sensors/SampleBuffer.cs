@@ -84,15 +84,15 @@ public sealed class SampleBuffer
     }
 
     /// <summary>
-    /// Waits until <paramref name="wanted"/> samples are queued, or <see cref="Batch"/> if that is fewer; false once
-    /// the buffer is completed. One reader at a time.
+    /// Waits until <paramref name="wanted"/> samples are queued, or <see cref="Batch"/> if that is fewer, or the
+    /// buffer is completed; false once it is completed and empty. One reader at a time.
     /// </summary>
     public async ValueTask<bool> WaitToReadAsync(int wanted, CancellationToken cancellationToken)
     {
         wanted = Math.Clamp(wanted, 1, Batch);
         if (_completed)
         {
-            return false;
+            return _rows.Reader.Count > 0;
         }
 
         if (_rows.Reader.Count >= wanted)
@@ -116,16 +116,14 @@ public sealed class SampleBuffer
         }
     }
 
-    /// <summary>Ends the stream and releases what is still queued.</summary>
+    /// <summary>
+    /// Ends the stream: rows offered from now on are refused, while those queued are still read (the reader is woken
+    /// for them however few they are), and then the reader learns the end.
+    /// </summary>
     public void Complete()
     {
         _completed = true;
         _rows.Writer.TryComplete();
-        while (_rows.Reader.TryRead(out var row))
-        {
-            row.Release();
-        }
-
         WakeReader();
     }
 
@@ -140,7 +138,7 @@ public sealed class SampleBuffer
         var completed = _completed;
         if ((completed || _rows.Reader.Count >= Volatile.Read(ref _wanted)) && Interlocked.CompareExchange(ref _waiter, null, waiter) == waiter)
         {
-            waiter.TrySetResult(!completed);
+            waiter.TrySetResult(!completed || _rows.Reader.Count > 0);
         }
     }
 }

@@ -75,6 +75,30 @@ public sealed class ReplayFeedTests : IDisposable
         Assert.Equal($"{path} has no column 'y' (its columns: time,x)", Assert.Throws<SensorUnavailableException>(missing.Open).Message);
     }
 
+    [Fact]
+    public async Task A_replay_that_ends_hands_over_every_row_before_its_stream_ends()
+    {
+        var rows = string.Concat(Enumerable.Range(0, 10).Select(i => $"{i}.0,{i}\n"));
+        var feed = new ReplayFeed(Csv("time,x\n" + rows), "time", ["x"], 0, loop: false, realtime: false, TimeProvider.System);
+        var settings = new SensorSettings { Realtime = false, BatchSamples = 4 };
+        await using var source = new SensorSource("r0", feed, settings, new Sources.RecordingObserver(), Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, TimeProvider.System);
+        source.Start();
+        await source.Completion.WaitAsync(TimeSpan.FromSeconds(30));
+
+        // Ten rows in batches of four: the last two come with the end of the stream.
+        var values = new List<float>();
+        while (await source.Buffer.WaitToReadAsync(4, CancellationToken.None))
+        {
+            while (source.Buffer.Reader.TryRead(out var row))
+            {
+                values.Add(row.Values[0]);
+                row.Release();
+            }
+        }
+
+        Assert.Equal(Enumerable.Range(0, 10).Select(i => (float)i), values);
+    }
+
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
     private string Csv(string content)

@@ -44,7 +44,7 @@ public sealed class SampleBufferTests
     }
 
     [Fact]
-    public void Completing_releases_what_is_queued_and_refuses_more()
+    public void Completing_refuses_more_rows_and_keeps_those_queued_for_the_reader()
     {
         var buffer = new SampleBuffer(1, 4);
         buffer.Write(buffer.Pool.Rent());
@@ -52,7 +52,9 @@ public sealed class SampleBufferTests
         buffer.Complete();
 
         Assert.False(buffer.Write(buffer.Pool.Rent()));
-        Assert.Equal(2, buffer.Pool.Created);
+        Assert.Equal(0, buffer.Lost);
+        Assert.True(buffer.Reader.TryRead(out _));
+        Assert.True(buffer.Reader.TryRead(out _));
         Assert.False(buffer.Reader.TryRead(out _));
     }
 
@@ -98,14 +100,15 @@ public sealed class SampleBufferTests
     }
 
     [Fact]
-    public async Task A_waiting_reader_learns_that_the_buffer_completed()
+    public async Task A_waiting_reader_gets_the_last_rows_when_the_buffer_completes_and_then_learns_the_end()
     {
         var buffer = new SampleBuffer(1, 10, batch: 4);
         var wait = buffer.WaitToReadAsync(4, CancellationToken.None);
         buffer.Write(buffer.Pool.Rent());
         buffer.Complete();
 
-        Assert.False(await wait.AsTask().WaitAsync(TimeSpan.FromSeconds(30)));
-        Assert.False(await buffer.WaitToReadAsync(1, CancellationToken.None));
+        Assert.True(await wait.AsTask().WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.True(buffer.Reader.TryRead(out _));
+        Assert.False(await buffer.WaitToReadAsync(4, CancellationToken.None));
     }
 }
