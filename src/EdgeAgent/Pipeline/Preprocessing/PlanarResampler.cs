@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
 
 namespace EdgeAgent.Pipeline.Preprocessing;
@@ -103,18 +102,16 @@ internal sealed class PlanarResampler
         }
     }
 
-    /// <summary>Rounds to even and saturates, as the per-pixel path stores a byte or sbyte.</summary>
-    private static void Narrow<T>(Span<float> values, Span<T> destination)
+    private static void Narrow<T>(ReadOnlySpan<float> values, Span<T> destination)
         where T : unmanaged
     {
-        TensorPrimitives.Round(values, values);
         if (typeof(T) == typeof(byte))
         {
-            TensorPrimitives.ConvertSaturating<float, byte>(values, MemoryMarshal.Cast<T, byte>(destination));
+            ByteNarrowing.ToBytes(values, MemoryMarshal.Cast<T, byte>(destination));
         }
         else if (typeof(T) == typeof(sbyte))
         {
-            TensorPrimitives.ConvertSaturating<float, sbyte>(values, MemoryMarshal.Cast<T, sbyte>(destination));
+            ByteNarrowing.ToSBytes(values, MemoryMarshal.Cast<T, sbyte>(destination));
         }
         else
         {
