@@ -62,7 +62,7 @@ internal sealed class PlanarResampler
         }
 
         _converted = new float[width];
-        _decodedRows = new TwoRowCache(frame.Width * decoded);
+        _decodedRows = new TwoRowCache(_blended.Length);
     }
 
     public void Run<T>(ReadOnlySpan<byte> frame, Span<T> tensor)
@@ -126,13 +126,14 @@ internal sealed class PlanarResampler
         var rowBytes = _frame.Width * decoded;
         if (_frame.Format == PixelFormat.Yuv420p)
         {
-            RowBlend.Floats(Decoded(frame, upper).AsSpan(_sourceStart), Decoded(frame, lower).AsSpan(_sourceStart), weight, _blended);
+            RowBlend.Floats(Decoded(frame, upper), Decoded(frame, lower), weight, _blended);
             return;
         }
 
         RowBlend.Bytes(frame.Slice((upper * rowBytes) + _sourceStart), frame.Slice((lower * rowBytes) + _sourceStart), weight, _blended);
     }
 
+    /// <summary>Source row <paramref name="index"/> decoded over the columns the tensor reads, from a two-row cache.</summary>
     private float[] Decoded(ReadOnlySpan<byte> frame, int index)
     {
         if (_decodedRows.Find(index) is { } cached)
@@ -141,7 +142,7 @@ internal sealed class PlanarResampler
         }
 
         var row = _decodedRows.Replace(index);
-        RowDecoder.Decode(_frame, frame, index, row);
+        RowDecoder.Decode(_frame, frame, index, row, _columns.SourceStart);
         return row;
     }
 }
