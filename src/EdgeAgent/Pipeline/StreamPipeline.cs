@@ -64,8 +64,10 @@ public sealed class StreamPipeline(
     {
         Log.Started(logger, stream, _current.Runner.Package.Name, _current.Runner.Package.Version);
         var frames = source.Frames;
-        var geometry = (Width: 0, Height: 0);
-        while (await frames.WaitToReadAsync(stopping))
+        var (width, height) = (source.Width, source.Height);
+        var raw = IsRaw(_current);
+        using var wait = new ChannelWait<Frame>(frames, stopping);
+        while (await wait.WaitAsync())
         {
             while (frames.TryRead(out var frame))
             {
@@ -79,6 +81,7 @@ public sealed class StreamPipeline(
                 if (_swap.Take(_current) is { } next)
                 {
                     Volatile.Write(ref _current, next);
+                    raw = IsRaw(next);
                 }
 
                 var (runner, writer, watch, _) = _current;
@@ -109,13 +112,13 @@ public sealed class StreamPipeline(
                     continue;
                 }
 
-                geometry = geometry.Width == 0 ? (source.Width, source.Height) : geometry;
                 var seq = sink.NextSeq(stream);
-                var raw = package.Descriptor.Task == "raw";
-                var payload = writer.Write(seq, result, geometry.Width, geometry.Height, raw ? runner.Outputs : null, raw ? runner.OutputInfo : null);
+                var payload = writer.Write(seq, result, width, height, raw ? runner.Outputs : null, raw ? runner.OutputInfo : null);
                 sink.Enqueue(stream, seq, payload.Span);
                 Interlocked.Increment(ref _published);
             }
         }
     }
+
+    private static bool IsRaw(ServingModel serving) => serving.Runner.Package.Descriptor.Task == "raw";
 }

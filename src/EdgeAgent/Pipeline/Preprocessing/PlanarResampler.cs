@@ -1,4 +1,3 @@
-using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
 
 namespace EdgeAgent.Pipeline.Preprocessing;
@@ -63,7 +62,7 @@ internal sealed class PlanarResampler
         }
 
         _converted = new float[width];
-        _decodedRows = new TwoRowCache(frame.Width * decoded);
+        _decodedRows = new TwoRowCache(_blended.Length);
     }
 
     public void Run<T>(ReadOnlySpan<byte> frame, Span<T> tensor)
@@ -103,18 +102,16 @@ internal sealed class PlanarResampler
         }
     }
 
-    /// <summary>Rounds to even and saturates, as the per-pixel path stores a byte or sbyte.</summary>
-    private static void Narrow<T>(Span<float> values, Span<T> destination)
+    private static void Narrow<T>(ReadOnlySpan<float> values, Span<T> destination)
         where T : unmanaged
     {
-        TensorPrimitives.Round(values, values);
         if (typeof(T) == typeof(byte))
         {
-            TensorPrimitives.ConvertSaturating<float, byte>(values, MemoryMarshal.Cast<T, byte>(destination));
+            ByteNarrowing.ToBytes(values, MemoryMarshal.Cast<T, byte>(destination));
         }
         else if (typeof(T) == typeof(sbyte))
         {
-            TensorPrimitives.ConvertSaturating<float, sbyte>(values, MemoryMarshal.Cast<T, sbyte>(destination));
+            ByteNarrowing.ToSBytes(values, MemoryMarshal.Cast<T, sbyte>(destination));
         }
         else
         {
@@ -129,13 +126,14 @@ internal sealed class PlanarResampler
         var rowBytes = _frame.Width * decoded;
         if (_frame.Format == PixelFormat.Yuv420p)
         {
-            RowBlend.Floats(Decoded(frame, upper).AsSpan(_sourceStart), Decoded(frame, lower).AsSpan(_sourceStart), weight, _blended);
+            RowBlend.Floats(Decoded(frame, upper), Decoded(frame, lower), weight, _blended);
             return;
         }
 
         RowBlend.Bytes(frame.Slice((upper * rowBytes) + _sourceStart), frame.Slice((lower * rowBytes) + _sourceStart), weight, _blended);
     }
 
+    /// <summary>Source row <paramref name="index"/> decoded over the columns the tensor reads, from a two-row cache.</summary>
     private float[] Decoded(ReadOnlySpan<byte> frame, int index)
     {
         if (_decodedRows.Find(index) is { } cached)
@@ -144,7 +142,7 @@ internal sealed class PlanarResampler
         }
 
         var row = _decodedRows.Replace(index);
-        RowDecoder.Decode(_frame, frame, index, row);
+        RowDecoder.Decode(_frame, frame, index, row, _columns.SourceStart);
         return row;
     }
 }

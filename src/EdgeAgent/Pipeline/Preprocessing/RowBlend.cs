@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.InteropServices;
 
 namespace EdgeAgent.Pipeline.Preprocessing;
 
@@ -15,20 +16,23 @@ internal static class RowBlend
         var length = destination.Length;
         upper = upper[..length];
         lower = lower[..length];
-        var w = new Vector<float>(weight);
-        var step = Vector<byte>.Count;
-        var quarter = Vector<float>.Count;
         var i = 0;
         if (Vector.IsHardwareAccelerated)
         {
-            for (; i <= length - step; i += step)
+            var w = new Vector<float>(weight);
+            var quarter = (nuint)Vector<float>.Count;
+            ref var up = ref MemoryMarshal.GetReference(upper);
+            ref var low = ref MemoryMarshal.GetReference(lower);
+            ref var target = ref MemoryMarshal.GetReference(destination);
+            for (; i <= length - Vector<byte>.Count; i += Vector<byte>.Count)
             {
-                Widen(new Vector<byte>(upper[i..]), out var u0, out var u1, out var u2, out var u3);
-                Widen(new Vector<byte>(lower[i..]), out var l0, out var l1, out var l2, out var l3);
-                (u0 + ((l0 - u0) * w)).CopyTo(destination[i..]);
-                (u1 + ((l1 - u1) * w)).CopyTo(destination[(i + quarter)..]);
-                (u2 + ((l2 - u2) * w)).CopyTo(destination[(i + (2 * quarter))..]);
-                (u3 + ((l3 - u3) * w)).CopyTo(destination[(i + (3 * quarter))..]);
+                var at = (nuint)i;
+                Widen(Vector.LoadUnsafe(ref up, at), out var u0, out var u1, out var u2, out var u3);
+                Widen(Vector.LoadUnsafe(ref low, at), out var l0, out var l1, out var l2, out var l3);
+                (u0 + ((l0 - u0) * w)).StoreUnsafe(ref target, at);
+                (u1 + ((l1 - u1) * w)).StoreUnsafe(ref target, at + quarter);
+                (u2 + ((l2 - u2) * w)).StoreUnsafe(ref target, at + (2 * quarter));
+                (u3 + ((l3 - u3) * w)).StoreUnsafe(ref target, at + (3 * quarter));
             }
         }
 
@@ -45,14 +49,18 @@ internal static class RowBlend
         var length = destination.Length;
         upper = upper[..length];
         lower = lower[..length];
-        var w = new Vector<float>(weight);
         var i = 0;
         if (Vector.IsHardwareAccelerated)
         {
+            var w = new Vector<float>(weight);
+            ref var up = ref MemoryMarshal.GetReference(upper);
+            ref var low = ref MemoryMarshal.GetReference(lower);
+            ref var target = ref MemoryMarshal.GetReference(destination);
             for (; i <= length - Vector<float>.Count; i += Vector<float>.Count)
             {
-                var u = new Vector<float>(upper[i..]);
-                (u + ((new Vector<float>(lower[i..]) - u) * w)).CopyTo(destination[i..]);
+                var at = (nuint)i;
+                var u = Vector.LoadUnsafe(ref up, at);
+                (u + ((Vector.LoadUnsafe(ref low, at) - u) * w)).StoreUnsafe(ref target, at);
             }
         }
 
