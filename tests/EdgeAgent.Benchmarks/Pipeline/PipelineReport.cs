@@ -8,7 +8,8 @@ internal sealed record PipelineReport(
     DateTimeOffset Started,
     string Cpu,
     int Cores,
-    ThroughputResult Throughput,
+    ThroughputResult Unpaced,
+    ThroughputResult Paced,
     FrameCostResult FrameCost,
     IReadOnlyList<StartupResult> Startups,
     DemoVariantsResult Demo)
@@ -16,11 +17,15 @@ internal sealed record PipelineReport(
     public void Print(TextWriter output)
     {
         var c = CultureInfo.InvariantCulture;
-        var t = Throughput;
         output.WriteLine();
-        output.WriteLine(string.Create(c, $"Pipeline: MobileNetV2-int8, 640x480 testsrc camera unpaced, intra-op threads 1 ({Cpu}, {Cores} cores)"));
-        output.WriteLine(string.Create(c, $"  throughput      pipeline {t.PipelineFps:0.0} fps   bare Run loop {t.BareFps:0.0} fps   pipeline/bare {t.Ratio.Median:0.000} [{t.Ratio.Min:0.000}-{t.Ratio.Max:0.000}] over {t.Pairs} pairs of {t.BlockSeconds:0.#} s"));
-        output.WriteLine(string.Create(c, $"  allocations     {t.BytesPerFrame:0.0} managed bytes per frame through the pipeline ({t.Frames} frames, {t.SourceLosses} source losses)"));
+        output.WriteLine(string.Create(c, $"Pipeline: MobileNetV2-int8, 640x480 testsrc camera, intra-op threads 1 ({Cpu}, {Cores} cores)"));
+        foreach (var t in new[] { Unpaced, Paced })
+        {
+            var camera = t.CameraFps is { } fps ? string.Create(c, $"camera {fps:0} fps") : "camera unpaced";
+            output.WriteLine(string.Create(c, $"  {camera,-15} pipeline {t.PipelineFps:0.0} fps   bare Run loop {t.BareFps:0.0} fps   pipeline/bare {t.Ratio.Median:0.000} [{t.Ratio.Min:0.000}-{t.Ratio.Max:0.000}] over {t.Pairs} pairs of {t.BlockSeconds:0.#} s"));
+            output.WriteLine(string.Create(c, $"  allocations     {t.BytesPerFrame:0.0} managed bytes per frame through the pipeline ({t.Frames} frames, {t.SourceLosses} source losses)"));
+        }
+
         var f = FrameCost;
         output.WriteLine(string.Create(c, $"  outside infer   {f.TotalUs:0.0} us per 640x480 frame: resize+normalise to 224x224 {f.PreUs:0.0} us, softmax+top-3 {f.PostUs:0.0} us, result JSON to the sink {f.WriteUs:0.0} us; {f.BytesPerFrame:0.0} B/frame"));
         foreach (var s in Startups)
@@ -33,9 +38,10 @@ internal sealed record PipelineReport(
         output.WriteLine();
         output.WriteLine("Targets (issue 5):");
         var cached = Startups.Where(s => s.CachedGraph).ToList();
-        Target(output, "pipeline throughput >= 0.97x the bare Run loop", t.Ratio.Median >= 0.97, t.Ratio.Median.ToString("0.000", c));
+        Target(output, "pipeline throughput >= 0.97x the bare Run loop (camera paced above it)", Paced.Ratio.Median >= 0.97, Paced.Ratio.Median.ToString("0.000", c));
         Target(output, "< 0.5 ms per 640x480 frame outside inference", f.TotalUs < 500, $"{f.TotalUs:0.0} us");
-        Target(output, "0 managed bytes per frame", t.BytesPerFrame < 1 && f.BytesPerFrame < 1, $"{t.BytesPerFrame:0.0} B pipeline, {f.BytesPerFrame:0.0} B steps");
+        var bytes = Math.Max(Unpaced.BytesPerFrame, Paced.BytesPerFrame);
+        Target(output, "0 managed bytes per frame", bytes < 1 && f.BytesPerFrame < 1, $"{bytes:0.0} B pipeline, {f.BytesPerFrame:0.0} B steps");
         Target(output, "READY within 1.5 s (cached graphs)", cached.All(s => s.ReadyMs <= 1500), string.Join(", ", cached.Select(s => $"{s.ReadyMs:0} ms")));
         Target(output, "first result within 2 s (cached graphs)", cached.All(s => s.FirstResultMs <= 2000), string.Join(", ", cached.Select(s => $"{s.FirstResultMs:0} ms")));
     }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using EdgeAgent.Models;
 using EdgeAgent.Onnx;
 using EdgeAgent.Onnx.Benchmarking;
@@ -10,6 +11,7 @@ namespace EdgeAgent.Benchmarks.Pipeline;
 
 /// <summary>Frames per second of the pipeline and of the bare Run loop, from interleaved blocks.</summary>
 internal sealed record ThroughputResult(
+    double? CameraFps,
     int Pairs,
     double BlockSeconds,
     double PipelineFps,
@@ -20,13 +22,13 @@ internal sealed record ThroughputResult(
     int SourceLosses);
 
 /// <summary>
-/// An unpaced ffmpeg camera (640x480 rgb24, as fast as the pipe takes frames) through the whole stream pipeline
+/// An ffmpeg camera (640x480 rgb24, unpaced: as fast as the pipe takes frames, or paced at a given rate) through the whole stream pipeline
 /// (preprocessing, the shared session, postprocessing, the result writer, a sink), against bare calls of the
 /// function table's Run slot on the same session; both at the session's intra-op threads, in alternating blocks.
 /// </summary>
 internal static class PipelineThroughput
 {
-    public static async Task<ThroughputResult> MeasureAsync(ModelPackage package, InferenceSession session, int pairs, TimeSpan block)
+    public static async Task<ThroughputResult> MeasureAsync(ModelPackage package, InferenceSession session, int pairs, TimeSpan block, double? cameraFps)
     {
         using var buffers = SessionBuffers.Create(session);
         using var binding = session.CreateBinding();
@@ -47,7 +49,7 @@ internal static class PipelineThroughput
             {
                 if ((pair + k) % 2 == 0)
                 {
-                    var run = await RunPipelineAsync(package, session, block);
+                    var run = await RunPipelineAsync(package, session, block, cameraFps);
                     ours = run.Fps;
                     allocated += run.Allocated;
                     frames += run.Frames;
@@ -65,6 +67,7 @@ internal static class PipelineThroughput
         }
 
         return new ThroughputResult(
+            cameraFps,
             pairs,
             block.TotalSeconds,
             LatencyStatistics.Percentile([.. pipelineFps.Order()], 0.5),
@@ -88,9 +91,12 @@ internal static class PipelineThroughput
         return runs / watch.Elapsed.TotalSeconds;
     }
 
-    private static async Task<(double Fps, long Allocated, long Frames, int Losses)> RunPipelineAsync(ModelPackage package, InferenceSession session, TimeSpan block)
+    private static async Task<(double Fps, long Allocated, long Frames, int Losses)> RunPipelineAsync(ModelPackage package, InferenceSession session, TimeSpan block, double? cameraFps)
     {
-        var settings = new CameraSettings { Url = "testsrc", Width = 640, Height = 480, Fps = 30, Realtime = false };
+        // Paced, testsrc itself makes frames at the rate (with -re), so they come evenly rather than in bursts of copies.
+        var settings = cameraFps is { } fps
+            ? new CameraSettings { Url = string.Create(CultureInfo.InvariantCulture, $"testsrc=rate={fps:0}"), Width = 640, Height = 480, Fps = fps, Realtime = true }
+            : new CameraSettings { Url = "testsrc", Width = 640, Height = 480, Fps = 30, Realtime = false };
         var observer = new QuietObserver();
         await using var source = new CameraSource("bench", settings, observer, NullLogger.Instance, TimeProvider.System);
         using var runner = new ModelRunner(package, session, settings.Geometry, 0f);
