@@ -13,8 +13,9 @@ public interface ISensorFeed : IDisposable
     string Description { get; }
 
     /// <summary>
-    /// True when <see cref="ReadAsync"/> blocks its thread until the sample is due (a polled sensor in real time),
-    /// so it returns completed; the source then reads it on a thread of its own. False when it awaits.
+    /// True when <see cref="ReadAsync"/> blocks its thread until the sample is due or arrives (a polled sensor in real
+    /// time, a command's output), so it returns completed; the source then reads it on a thread of its own. False when
+    /// it awaits.
     /// </summary>
     bool Blocking { get; }
 

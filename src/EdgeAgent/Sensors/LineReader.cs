@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-
 namespace EdgeAgent.Sensors;
 
 /// <summary>
@@ -18,9 +16,8 @@ public sealed class LineReader(Stream stream, int longest = 4096)
     /// <summary>The line read last, without its line end; valid until the next read.</summary>
     public ReadOnlySpan<byte> Line => _buffer.AsSpan(_lineStart, _lineLength);
 
-    /// <summary>Reads the next line into <see cref="Line"/>; false at the end of the stream.</summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public async ValueTask<bool> ReadLineAsync(CancellationToken cancellationToken)
+    /// <summary>Reads the next line into <see cref="Line"/>, blocking until it comes; false at the end of the stream.</summary>
+    public bool ReadLine()
     {
         while (true)
         {
@@ -55,7 +52,7 @@ public sealed class LineReader(Stream stream, int longest = 4096)
                 (_start, _end, _overlong) = (0, 0, true);
             }
 
-            var read = await stream.ReadAsync(_buffer.AsMemory(_end), cancellationToken);
+            var read = stream.Read(_buffer.AsSpan(_end));
             if (read == 0)
             {
                 // The last line may lack its line end.

@@ -48,7 +48,7 @@ public sealed class ExecFeedTests
     }
 
     [Fact]
-    public async Task Lines_are_read_across_reads_with_either_line_end_and_an_overlong_one_is_skipped()
+    public void Lines_are_read_across_reads_with_either_line_end_and_an_overlong_one_is_skipped()
     {
         var text = "1 2\r\n3,4\n" + new string('9', 20) + "\n5;6\n7 8";
         var lines = new LineReader(new MemoryStream(Encoding.UTF8.GetBytes(text)), longest: 8);
@@ -58,7 +58,7 @@ public sealed class ExecFeedTests
         {
             try
             {
-                if (!await lines.ReadLineAsync(CancellationToken.None))
+                if (!lines.ReadLine())
                 {
                     break;
                 }
