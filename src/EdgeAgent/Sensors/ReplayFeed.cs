@@ -7,6 +7,8 @@ namespace EdgeAgent.Sensors;
 /// column per channel. Rows are replayed at the recorded pace (<paramref name="rateHz"/> 0) or at a fixed rate, on a
 /// drift-free schedule from the first row; with <paramref name="loop"/> the file starts again at its end, else the
 /// stream ends. Not <paramref name="realtime"/>, rows come as fast as they are taken, stamped with their replay time.
+/// In real time on the system clock it is <see cref="Blocking"/>: it sleeps until each row's moment on the thread
+/// that reads it (a timer per row cost 16% of a core at 1 kHz).
 /// </summary>
 public sealed class ReplayFeed(string path, string timeColumn, IReadOnlyList<string> channels, double rateHz, bool loop, bool realtime, TimeProvider time) : ISensorFeed
 {
@@ -27,7 +29,7 @@ public sealed class ReplayFeed(string path, string timeColumn, IReadOnlyList<str
 
     public string Description => $"replay {path}";
 
-    public bool Blocking => false;
+    public bool Blocking => realtime && time == TimeProvider.System;
 
     public void Open()
     {
@@ -61,7 +63,9 @@ public sealed class ReplayFeed(string path, string timeColumn, IReadOnlyList<str
     public async ValueTask<DateTimeOffset> ReadAsync(float[] values, CancellationToken cancellationToken)
     {
         var reader = _reader ?? throw new InvalidOperationException("the file is not open");
-        var line = await reader.ReadLineAsync(cancellationToken);
+        cancellationToken.ThrowIfCancellationRequested();
+        // A local file: reads come from the reader's buffer or the page cache, so they are not worth an await.
+        var line = reader.ReadLine();
         _line++;
         if (line is null || line.Length == 0)
         {
@@ -79,7 +83,7 @@ public sealed class ReplayFeed(string path, string timeColumn, IReadOnlyList<str
             _passOffset += _lastTime - _firstTime + _recordedInterval;
             reader.DiscardBufferedData();
             reader.BaseStream.Position = 0;
-            await reader.ReadLineAsync(cancellationToken);
+            reader.ReadLine();
             _line = 1;
             return await ReadAsync(values, cancellationToken);
         }
@@ -113,7 +117,11 @@ public sealed class ReplayFeed(string path, string timeColumn, IReadOnlyList<str
         }
 
         _rows++;
-        if (realtime)
+        if (Blocking)
+        {
+            ClockSleep.Until(time, _startTimestamp + (long)(offset * time.TimestampFrequency), cancellationToken);
+        }
+        else if (realtime)
         {
             var wait = TimeSpan.FromSeconds(offset) - time.GetElapsedTime(_startTimestamp);
             if (wait > TimeSpan.Zero)

@@ -1,5 +1,3 @@
-using EdgeAgent.Interop;
-
 namespace EdgeAgent.Sensors;
 
 /// <summary>
@@ -9,8 +7,6 @@ namespace EdgeAgent.Sensors;
 /// </summary>
 public sealed class SampleSchedule
 {
-    // A blocked sampler looks at the clock and its cancellation at least this often, whatever the rate.
-    private static readonly TimeSpan s_longestSleep = TimeSpan.FromMilliseconds(50);
     private readonly TimeProvider _time;
     private readonly double _ticksPerSample;
     private long _startTimestamp;
@@ -51,16 +47,8 @@ public sealed class SampleSchedule
     /// </summary>
     public (long Index, DateTimeOffset Timestamp) Wait(CancellationToken cancellationToken)
     {
-        var (index, due, now) = Take();
-        while (now < due)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var remaining = TimeSpan.FromSeconds((double)(due - now) / _time.TimestampFrequency);
-            Libc.Sleep(remaining < s_longestSleep ? remaining : s_longestSleep);
-            now = _time.GetTimestamp();
-        }
-
-        cancellationToken.ThrowIfCancellationRequested();
+        var (index, due, _) = Take();
+        ClockSleep.Until(_time, due, cancellationToken);
         return (index, Scheduled(index));
     }
 
