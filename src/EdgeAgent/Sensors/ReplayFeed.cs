@@ -23,7 +23,6 @@ public sealed class ReplayFeed(string path, string timeColumn, IReadOnlyList<str
     private double _recordedInterval;
     private long _startTimestamp;
     private DateTimeOffset _start;
-    private string[] _fields = [];
 
     public int Channels => channels.Count;
 
@@ -88,13 +87,12 @@ public sealed class ReplayFeed(string path, string timeColumn, IReadOnlyList<str
             return await ReadAsync(values, cancellationToken);
         }
 
-        _fields = line.Split(',');
-        var where = $"{path}:{_line}";
+        // Fields are sliced out of the line, not split into strings: a row costs its line and nothing else.
         foreach (var (channel, column) in _columns.Index())
         {
-            if (column >= _fields.Length || !float.TryParse(_fields[column], NumberStyles.Float, CultureInfo.InvariantCulture, out values[channel]))
+            if (!TryField(line, column, out var field) || !float.TryParse(field, NumberStyles.Float, CultureInfo.InvariantCulture, out values[channel]))
             {
-                throw new SensorValueException($"{where}: column '{channels[channel]}' is '{(column < _fields.Length ? _fields[column] : string.Empty)}', not a number");
+                throw new SensorValueException($"{path}:{_line}: column '{channels[channel]}' is '{field}', not a number");
             }
         }
 
@@ -105,7 +103,8 @@ public sealed class ReplayFeed(string path, string timeColumn, IReadOnlyList<str
         }
         else
         {
-            var recorded = ParseTime(_fields[_timeIndex], where);
+            _ = TryField(line, _timeIndex, out var field);
+            var recorded = ParseTime(field, _line);
             if (double.IsNaN(_firstTime))
             {
                 _firstTime = recorded;
@@ -141,7 +140,7 @@ public sealed class ReplayFeed(string path, string timeColumn, IReadOnlyList<str
 
     public void Dispose() => Close();
 
-    private static double ParseTime(string text, string where)
+    private double ParseTime(ReadOnlySpan<char> text, long line)
     {
         if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds))
         {
@@ -150,6 +149,26 @@ public sealed class ReplayFeed(string path, string timeColumn, IReadOnlyList<str
 
         return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)
             ? at.ToUnixTimeMilliseconds() / 1000.0
-            : throw new SensorValueException($"{where}: the time '{text}' is neither seconds nor an ISO 8601 timestamp");
+            : throw new SensorValueException($"{path}:{line}: the time '{text}' is neither seconds nor an ISO 8601 timestamp");
+    }
+
+    /// <summary>The comma-separated field at <paramref name="index"/>; false (and an empty field) when the row is shorter.</summary>
+    private static bool TryField(ReadOnlySpan<char> line, int index, out ReadOnlySpan<char> field)
+    {
+        for (var i = 0; i < index; i++)
+        {
+            var comma = line.IndexOf(',');
+            if (comma < 0)
+            {
+                field = default;
+                return false;
+            }
+
+            line = line[(comma + 1)..];
+        }
+
+        var end = line.IndexOf(',');
+        field = end < 0 ? line : line[..end];
+        return true;
     }
 }
