@@ -16,6 +16,7 @@ internal sealed record ThroughputResult(
     double BlockSeconds,
     double PipelineFps,
     double BareFps,
+    double BusyMs,
     PairedStatistic Ratio,
     double BytesPerFrame,
     long Frames,
@@ -39,6 +40,7 @@ internal static class PipelineThroughput
         var ratios = new List<double>();
         var pipelineFps = new List<double>();
         var bareFps = new List<double>();
+        var busyMs = new List<double>();
         long allocated = 0, frames = 0;
         var losses = 0;
         for (var pair = 0; pair < pairs; pair++)
@@ -51,6 +53,7 @@ internal static class PipelineThroughput
                 {
                     var run = await RunPipelineAsync(package, session, block, cameraFps);
                     ours = run.Fps;
+                    busyMs.Add(run.BusyMs);
                     allocated += run.Allocated;
                     frames += run.Frames;
                     losses += run.Losses;
@@ -72,6 +75,7 @@ internal static class PipelineThroughput
             block.TotalSeconds,
             LatencyStatistics.Percentile([.. pipelineFps.Order()], 0.5),
             LatencyStatistics.Percentile([.. bareFps.Order()], 0.5),
+            LatencyStatistics.Percentile([.. busyMs.Order()], 0.5),
             PairedStatistic.From(ratios),
             frames == 0 ? double.NaN : (double)allocated / frames,
             frames,
@@ -91,7 +95,7 @@ internal static class PipelineThroughput
         return runs / watch.Elapsed.TotalSeconds;
     }
 
-    private static async Task<(double Fps, long Allocated, long Frames, int Losses)> RunPipelineAsync(ModelPackage package, InferenceSession session, TimeSpan block, double? cameraFps)
+    private static async Task<(double Fps, double BusyMs, long Allocated, long Frames, int Losses)> RunPipelineAsync(ModelPackage package, InferenceSession session, TimeSpan block, double? cameraFps)
     {
         // Paced, testsrc itself makes frames at the rate (with -re), so they come evenly rather than in bursts of copies.
         var settings = cameraFps is { } fps
@@ -116,6 +120,7 @@ internal static class PipelineThroughput
 
         // The delay is made before the count starts: its timer is the bench's allocation, not the pipeline's.
         var delay = Task.Delay(block);
+        _ = pipeline.TakeLatencies();
         var startFrames = pipeline.Inferred;
         var startBytes = GC.GetTotalAllocatedBytes(precise: true);
         var watch = Stopwatch.StartNew();
@@ -123,6 +128,7 @@ internal static class PipelineThroughput
         var endFrames = pipeline.Inferred;
         var elapsed = watch.Elapsed.TotalSeconds;
         var endBytes = GC.GetTotalAllocatedBytes(precise: true);
+        var busy = pipeline.TakeLatencies();
 
         await stop.CancelAsync();
         try
@@ -134,6 +140,6 @@ internal static class PipelineThroughput
         }
 
         var count = endFrames - startFrames;
-        return (count / elapsed, endBytes - startBytes, count, observer.Losses);
+        return (count / elapsed, busy.Length == 0 ? double.NaN : busy.Average(), endBytes - startBytes, count, observer.Losses);
     }
 }
