@@ -63,7 +63,7 @@ public sealed class ExecFeed(string stream, string program, IReadOnlyList<string
         var lines = _lines ?? throw new InvalidOperationException("the command is not running");
         if (_stop == default)
         {
-            _stop = cancellationToken.UnsafeRegister(static state => End((Process)state!), process);
+            _stop = cancellationToken.UnsafeRegister(static state => ChildStart.Kill((Process)state!), process);
         }
 
         if (!lines.ReadLine())
@@ -91,26 +91,12 @@ public sealed class ExecFeed(string stream, string program, IReadOnlyList<string
         _lines = null;
         _stop.Dispose();
         _stop = default;
-        End(process);
+        ChildStart.Kill(process);
         process.WaitForExit();
         process.Dispose();
     }
 
     public void Dispose() => Close();
-
-    private static void End(Process process)
-    {
-        try
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-            }
-        }
-        catch (InvalidOperationException)
-        {
-        }
-    }
 
     private async Task ForwardErrorsAsync(Process process)
     {

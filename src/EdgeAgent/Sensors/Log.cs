@@ -8,12 +8,6 @@ internal static partial class Log
     [LoggerMessage(EventId = 4400, Level = LogLevel.Information, Message = "Stream {EA_STREAM}: opening {Sensor}")]
     public static partial void Opening(ILogger logger, string eA_STREAM, string sensor);
 
-    [LoggerMessage(EventId = 4401, Level = LogLevel.Warning, Message = "Stream {EA_STREAM}: source lost: {Reason}")]
-    public static partial void Lost(ILogger logger, string eA_STREAM, string reason);
-
-    [LoggerMessage(EventId = 4402, Level = LogLevel.Information, Message = "Stream {EA_STREAM}: source restored after {DowntimeSeconds:F1} s")]
-    public static partial void Restored(ILogger logger, string eA_STREAM, double downtimeSeconds);
-
     [LoggerMessage(EventId = 4403, Level = LogLevel.Information, Message = "Stream {EA_STREAM}: reopening the sensor in {DelaySeconds:F1} s (attempt {Attempt})")]
     public static partial void Reopening(ILogger logger, string eA_STREAM, double delaySeconds, int attempt);
 

@@ -19,16 +19,14 @@ public sealed class SensorSource : IStreamSource
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly CancellationTokenSource _stopping = new();
+    private readonly SourceHealth _health;
     private Task _run = Task.CompletedTask;
     private long _read;
     private long _invalid;
     private long _lostReported;
-    private long _lostAt;
-    private bool _lost;
     private bool _invalidRun;
     private bool _reopened;
     private long _lostSeen;
-    private volatile SourceState _state = SourceState.Starting;
 
     public SensorSource(string stream, ISensorFeed feed, SensorSettings settings, ISensorObserver observer, ILogger logger, TimeProvider time)
     {
@@ -38,6 +36,7 @@ public sealed class SensorSource : IStreamSource
         _observer = observer;
         _logger = logger;
         _time = time;
+        _health = new SourceHealth(stream, observer, logger, time);
         Buffer = new SampleBuffer(feed.Channels, settings.BufferSamples, settings.BatchSamples);
     }
 
@@ -46,7 +45,7 @@ public sealed class SensorSource : IStreamSource
 
     public int Channels => _feed.Channels;
 
-    public SourceState State => _state;
+    public SourceState State => _health.State;
 
     /// <summary>Samples read from the sensor since start.</summary>
     public long SamplesRead => Interlocked.Read(ref _read);
@@ -79,7 +78,7 @@ public sealed class SensorSource : IStreamSource
 
         Buffer.Complete();
         _feed.Dispose();
-        _state = SourceState.Stopped;
+        _health.State = SourceState.Stopped;
         _stopping.Dispose();
     }
 
@@ -87,7 +86,7 @@ public sealed class SensorSource : IStreamSource
     {
         var retry = RestartBackoff.Create<SensorUnavailableException>(_time, _settings.RestartDelay, _settings.MaxRestartDelay, (delay, attempt) =>
         {
-            _state = SourceState.Backoff;
+            _health.State = SourceState.Backoff;
             Log.Reopening(_logger, _stream, delay.TotalSeconds, attempt);
         });
 
@@ -102,7 +101,7 @@ public sealed class SensorSource : IStreamSource
         catch (EndOfStreamException)
         {
             Log.Ended(_logger, _stream, _feed.Description);
-            _state = SourceState.Stopped;
+            _health.State = SourceState.Stopped;
             Buffer.Complete();
         }
     }
@@ -130,7 +129,7 @@ public sealed class SensorSource : IStreamSource
         {
             _feed.Close();
             _reopened = true;
-            Lose(ex.Message);
+            _health.Lose(ex.Message);
             if (_time.GetElapsedTime(openedAt) < _settings.HealthyAfter)
             {
                 throw;
@@ -170,7 +169,7 @@ public sealed class SensorSource : IStreamSource
             var lost = SamplesLost;
             row.AfterGap = _reopened || lost != _lostSeen;
             (_reopened, _lostSeen) = (false, lost);
-            Restore();
+            _health.Restore();
             if (!_settings.Realtime)
             {
                 await Buffer.WriteWaitingAsync(row, stopping);
@@ -195,39 +194,6 @@ public sealed class SensorSource : IStreamSource
             _invalidRun = true;
             Log.InvalidSample(_logger, _stream, invalid, reason);
         }
-    }
-
-    private void Lose(string reason)
-    {
-        _state = SourceState.Backoff;
-        if (_lost)
-        {
-            return;
-        }
-
-        _lost = true;
-        _lostAt = _time.GetTimestamp();
-        Log.Lost(_logger, _stream, reason);
-        _observer.SourceLost(_stream, reason);
-    }
-
-    private void Restore()
-    {
-        if (_state == SourceState.Running)
-        {
-            return;
-        }
-
-        _state = SourceState.Running;
-        if (!_lost)
-        {
-            return;
-        }
-
-        _lost = false;
-        var downtime = _time.GetElapsedTime(_lostAt);
-        Log.Restored(_logger, _stream, downtime.TotalSeconds);
-        _observer.SourceRestored(_stream, downtime);
     }
 
     private static bool IsPowerOfTwo(long value) => (value & (value - 1)) == 0;

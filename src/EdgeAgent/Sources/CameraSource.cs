@@ -21,14 +21,12 @@ public sealed class CameraSource : IStreamSource
     private readonly FramePool _pool;
     private readonly Channel<Frame> _frames;
     private readonly CancellationTokenSource _stopping = new();
+    private readonly SourceHealth _health;
     private Task _run = Task.CompletedTask;
     private long _read;
     private long _dropped;
     private long _lastFrameTimestamp;
-    private long _lostAt;
     private int _starts;
-    private bool _lost;
-    private volatile SourceState _state = SourceState.Starting;
 
     public CameraSource(string stream, CameraSettings settings, ISourceObserver observer, ILogger logger, TimeProvider time)
     {
@@ -37,6 +35,7 @@ public sealed class CameraSource : IStreamSource
         _observer = observer;
         _logger = logger;
         _time = time;
+        _health = new SourceHealth(stream, observer, logger, time);
         _pool = new FramePool(settings.Geometry.ByteCount);
         _frames = Channel.CreateBounded<Frame>(
             new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true, SingleWriter = true },
@@ -50,7 +49,7 @@ public sealed class CameraSource : IStreamSource
     /// <summary>The newest frame; the reader releases each frame it takes.</summary>
     public ChannelReader<Frame> Frames => _frames.Reader;
 
-    public SourceState State => _state;
+    public SourceState State => _health.State;
 
     public int Width => _settings.Width;
 
@@ -97,7 +96,7 @@ public sealed class CameraSource : IStreamSource
             frame.Release();
         }
 
-        _state = SourceState.Stopped;
+        _health.State = SourceState.Stopped;
         _stopping.Dispose();
     }
 
@@ -105,7 +104,7 @@ public sealed class CameraSource : IStreamSource
     {
         var retry = RestartBackoff.Create<SourceFailedException>(_time, _settings.RestartDelay, _settings.MaxRestartDelay, (delay, attempt) =>
         {
-            _state = SourceState.Backoff;
+            _health.State = SourceState.Backoff;
             Log.Restarting(_logger, _stream, delay.TotalSeconds, attempt);
         });
 
@@ -132,7 +131,7 @@ public sealed class CameraSource : IStreamSource
         }
         catch (System.ComponentModel.Win32Exception ex)
         {
-            Lose($"{program} could not be started: {ex.Message}");
+            _health.Lose($"{program} could not be started: {ex.Message}");
             throw new SourceFailedException($"{program} could not be started: {ex.Message}", ex);
         }
 
@@ -163,7 +162,8 @@ public sealed class CameraSource : IStreamSource
         }
         finally
         {
-            Kill(process);
+            ChildStart.Kill(process);
+            process.WaitForExit();
             reader.Join();
             await errors;
             ProcessId = null;
@@ -173,7 +173,7 @@ public sealed class CameraSource : IStreamSource
         var reason = stalled
             ? $"no frame for {_settings.StallTimeout.TotalSeconds:F0} s from {program}"
             : $"{program} exited with code {process.ExitCode}{(lastError.Value!.Length > 0 ? ": " + lastError.Value : string.Empty)}";
-        Lose(reason);
+        _health.Lose(reason);
         if (_time.GetElapsedTime(startedAt) < _settings.HealthyAfter)
         {
             throw new SourceFailedException(reason);
@@ -202,7 +202,7 @@ public sealed class CameraSource : IStreamSource
             frame.Index = Interlocked.Increment(ref _read) - 1;
             frame.Timestamp = _time.GetUtcNow();
             Volatile.Write(ref _lastFrameTimestamp, _time.GetTimestamp());
-            Restore();
+            _health.Restore();
             if (!_frames.Writer.TryWrite(frame))
             {
                 frame.Release();
@@ -220,49 +220,5 @@ public sealed class CameraSource : IStreamSource
                 Log.ChildOutput(_logger, _stream, program, line);
             }
         }
-    }
-
-    private void Lose(string reason)
-    {
-        _state = SourceState.Backoff;
-        if (_lost)
-        {
-            return;
-        }
-
-        _lost = true;
-        _lostAt = _time.GetTimestamp();
-        Log.Lost(_logger, _stream, reason);
-        _observer.SourceLost(_stream, reason);
-    }
-
-    private void Restore()
-    {
-        _state = SourceState.Running;
-        if (!_lost)
-        {
-            return;
-        }
-
-        _lost = false;
-        var downtime = _time.GetElapsedTime(_lostAt);
-        Log.Restored(_logger, _stream, downtime.TotalSeconds);
-        _observer.SourceRestored(_stream, downtime);
-    }
-
-    private static void Kill(Process process)
-    {
-        try
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-            }
-        }
-        catch (InvalidOperationException)
-        {
-        }
-
-        process.WaitForExit();
     }
 }

@@ -28,21 +28,12 @@ public sealed class UpdateEndToEndTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task The_real_classifier_pushed_over_mqtt_is_committed_and_a_stranger_signed_push_is_refused()
     {
-        var keys = Directory.CreateDirectory(Path.Combine(_layout.Root, "keys")).FullName;
-        File.WriteAllText(Path.Combine(keys, "ops.pub"), SigningKeys.PublicPem(_key));
-        _layout.Config["Models"]!["TrustedKeysPath"] = keys;
-        await using var client = new MqttClient(new MqttClientOptions { Port = _broker!.Port, ClientId = $"test-{Guid.NewGuid():N}"[..20] });
-        client.Start();
-        await client.WaitUntilConnectedAsync().WaitAsync(s_wait);
-        var messages = Channel.CreateUnbounded<MqttMessage>();
-        await client.SubscribeAsync("edge/pi-01/#", MqttQos.AtLeastOnce, (message, _) =>
-        {
-            messages.Writer.TryWrite(message);
-            return ValueTask.CompletedTask;
-        });
+        TrustOpsKey();
+        await using var client = await ConnectAsync();
+        var messages = await SubscribeAsync(client);
         await using var agent = AgentProcess.Start(_layout.Write(), new Dictionary<string, string>
         {
-            ["EDGEAGENT__Mqtt__Port"] = _broker.Port.ToString(CultureInfo.InvariantCulture),
+            ["EDGEAGENT__Mqtt__Port"] = _broker!.Port.ToString(CultureInfo.InvariantCulture),
             ["EDGEAGENT__Streams__0__MaxFps"] = "10",
             ["EDGEAGENT__Models__Probation__Seconds"] = "2",
             ["EDGEAGENT__Models__Probation__MinInferences"] = "5",
@@ -74,21 +65,12 @@ public sealed class UpdateEndToEndTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Sigkill_during_probation_restarts_on_the_committed_version_and_says_so()
     {
-        var keys = Directory.CreateDirectory(Path.Combine(_layout.Root, "keys")).FullName;
-        File.WriteAllText(Path.Combine(keys, "ops.pub"), SigningKeys.PublicPem(_key));
-        _layout.Config["Models"]!["TrustedKeysPath"] = keys;
-        await using var client = new MqttClient(new MqttClientOptions { Port = _broker!.Port, ClientId = $"test-{Guid.NewGuid():N}"[..20] });
-        client.Start();
-        await client.WaitUntilConnectedAsync().WaitAsync(s_wait);
-        var messages = Channel.CreateUnbounded<MqttMessage>();
-        await client.SubscribeAsync("edge/pi-01/#", MqttQos.AtLeastOnce, (message, _) =>
-        {
-            messages.Writer.TryWrite(message);
-            return ValueTask.CompletedTask;
-        });
+        TrustOpsKey();
+        await using var client = await ConnectAsync();
+        var messages = await SubscribeAsync(client);
         var environment = new Dictionary<string, string>
         {
-            ["EDGEAGENT__Mqtt__Port"] = _broker.Port.ToString(CultureInfo.InvariantCulture),
+            ["EDGEAGENT__Mqtt__Port"] = _broker!.Port.ToString(CultureInfo.InvariantCulture),
             ["EDGEAGENT__Streams__0__MaxFps"] = "10",
             ["EDGEAGENT__Models__Probation__Seconds"] = "3600",
             ["EDGEAGENT__Models__Probation__MaxLatencyFactor"] = "4",
@@ -152,6 +134,34 @@ public sealed class UpdateEndToEndTests : IAsyncLifetime, IDisposable
         }
 
         await client.PublishAsync($"edge/pi-01/cmd/model/done/{updateId}", Array.Empty<byte>(), MqttQos.AtLeastOnce);
+    }
+
+    /// <summary>Trusts the test's signing key as ops.pub in the agent's trusted-keys folder.</summary>
+    private void TrustOpsKey()
+    {
+        var keys = Directory.CreateDirectory(Path.Combine(_layout.Root, "keys")).FullName;
+        File.WriteAllText(Path.Combine(keys, "ops.pub"), SigningKeys.PublicPem(_key));
+        _layout.Config["Models"]!["TrustedKeysPath"] = keys;
+    }
+
+    private async Task<MqttClient> ConnectAsync()
+    {
+        var client = new MqttClient(new MqttClientOptions { Port = _broker!.Port, ClientId = $"test-{Guid.NewGuid():N}"[..20] });
+        client.Start();
+        await client.WaitUntilConnectedAsync().WaitAsync(s_wait);
+        return client;
+    }
+
+    /// <summary>Everything the agent publishes, in arrival order.</summary>
+    private static async Task<Channel<MqttMessage>> SubscribeAsync(MqttClient client)
+    {
+        var messages = Channel.CreateUnbounded<MqttMessage>();
+        await client.SubscribeAsync("edge/pi-01/#", MqttQos.AtLeastOnce, (message, _) =>
+        {
+            messages.Writer.TryWrite(message);
+            return ValueTask.CompletedTask;
+        });
+        return messages;
     }
 
     private static async Task<JsonElement> NextAsync(Channel<MqttMessage> messages, string topic, AgentProcess agent, Func<JsonElement, bool> matches)
