@@ -61,11 +61,13 @@ public sealed partial class MqttClient : IAsyncDisposable, IMqttPublisher
             SingleWriter = true,
             FullMode = BoundedChannelFullMode.DropWrite,
         });
+        // Wait, not DropWrite: only then does TryWrite say false when the channel is full (DropWrite says true and
+        // drops), so that OnMessage can count and log each message it could not hand over.
         _messages = Channel.CreateBounded<MqttMessage>(new BoundedChannelOptions(options.IncomingMessageCapacity)
         {
             SingleReader = true,
             SingleWriter = true,
-            FullMode = BoundedChannelFullMode.DropWrite,
+            FullMode = BoundedChannelFullMode.Wait,
         });
         _reconnect = BuildReconnectPipeline(timeProvider ?? TimeProvider.System);
 

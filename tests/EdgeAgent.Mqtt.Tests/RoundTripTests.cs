@@ -103,4 +103,48 @@ public sealed class RoundTripTests(BrokerFixture fixture)
         Assert.Equal("1", (await received.NextAsync()).Text());
         Assert.Equal("2", (await received.NextAsync()).Text());
     }
+
+    [Fact]
+    public async Task Messages_that_find_a_slow_handler_s_queue_full_are_counted_as_dropped_and_the_rest_delivered()
+    {
+        // Declared first, so disposed last: the subscriber's dispose ends a handler still waiting on them.
+        using var entered = new SemaphoreSlim(0);
+        using var release = new SemaphoreSlim(0);
+        var options = TestClients.Options(Port, "slowsub");
+        await using var subscriber = await TestClients.ConnectAsync(new MqttClientOptions
+        {
+            Host = options.Host, Port = options.Port, ClientId = options.ClientId, IncomingMessageCapacity = 2,
+        });
+        await using var publisher = await TestClients.ConnectAsync(Port, "slowpub");
+        var handled = 0;
+        await subscriber.SubscribeAsync("slow/x", MqttQos.AtLeastOnce, async (_, token) =>
+        {
+            entered.Release();
+            await release.WaitAsync(token);
+            Interlocked.Increment(ref handled);
+        }).WaitAsync(TestClients.Timeout);
+
+        // The handler holds the first message; the queue takes two more; the seven after them find it full.
+        await publisher.PublishAsync("slow/x", TestClients.Utf8("0"), MqttQos.AtLeastOnce).AsTask().WaitAsync(TestClients.Timeout);
+        await entered.WaitAsync(TestClients.Timeout);
+        for (var i = 1; i < 10; i++)
+        {
+            await publisher.PublishAsync("slow/x", TestClients.Utf8($"{i}"), MqttQos.AtLeastOnce).AsTask().WaitAsync(TestClients.Timeout);
+        }
+
+        await WaitUntilAsync(() => subscriber.DroppedMessages == 7, () => $"{subscriber.DroppedMessages} message(s) counted as dropped, not 7");
+        release.Release(10);
+        await WaitUntilAsync(() => Volatile.Read(ref handled) == 3, () => $"{Volatile.Read(ref handled)} message(s) handled, not 3");
+        Assert.Equal(7, subscriber.DroppedMessages);
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition, Func<string> failure)
+    {
+        var deadline = DateTime.UtcNow + TestClients.Timeout;
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, failure());
+            await Task.Delay(10);
+        }
+    }
 }

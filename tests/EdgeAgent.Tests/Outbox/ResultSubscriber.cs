@@ -42,6 +42,10 @@ internal sealed class ResultSubscriber : IAsyncDisposable
             KeepAlive = TimeSpan.FromSeconds(5),
             ReconnectDelay = TimeSpan.FromMilliseconds(100),
             MaxReconnectDelay = TimeSpan.FromSeconds(1),
+
+            // A restarted outbox sends faster than this subscriber's bookkeeping takes them in; the default 4,096
+            // would drop (and count) some of a burst, and the tests need every message.
+            IncomingMessageCapacity = 1_000_000,
         });
         var subscriber = new ResultSubscriber(client);
         try

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -152,22 +153,29 @@ public sealed class UpdateEndToEndTests : IAsyncLifetime, IDisposable
         return client;
     }
 
-    /// <summary>Everything the agent publishes, in arrival order.</summary>
-    private static async Task<Channel<MqttMessage>> SubscribeAsync(MqttClient client)
+    /// <summary>
+    /// Everything the agent publishes, in arrival order per topic: the order between topics is not the agent's to
+    /// keep (events leave through the outbox, the retained models status directly), so a wait on one topic must not
+    /// consume another's messages.
+    /// </summary>
+    private static async Task<ConcurrentDictionary<string, Channel<MqttMessage>>> SubscribeAsync(MqttClient client)
     {
-        var messages = Channel.CreateUnbounded<MqttMessage>();
+        var messages = new ConcurrentDictionary<string, Channel<MqttMessage>>(StringComparer.Ordinal);
         await client.SubscribeAsync("edge/pi-01/#", MqttQos.AtLeastOnce, (message, _) =>
         {
-            messages.Writer.TryWrite(message);
+            Topic(messages, message.Topic).Writer.TryWrite(message);
             return ValueTask.CompletedTask;
         });
         return messages;
     }
 
-    private static async Task<JsonElement> NextAsync(Channel<MqttMessage> messages, string topic, AgentProcess agent, Func<JsonElement, bool> matches)
+    private static Channel<MqttMessage> Topic(ConcurrentDictionary<string, Channel<MqttMessage>> messages, string topic) =>
+        messages.GetOrAdd(topic, _ => Channel.CreateUnbounded<MqttMessage>());
+
+    private static async Task<JsonElement> NextAsync(ConcurrentDictionary<string, Channel<MqttMessage>> messages, string topic, AgentProcess agent, Func<JsonElement, bool> matches)
     {
-        var message = await messages.Reader.FirstAsync(
-            m => m.Topic == topic && matches(JsonDocument.Parse(m.Payload.ToArray()).RootElement),
+        var message = await Topic(messages, topic).Reader.FirstAsync(
+            m => matches(JsonDocument.Parse(m.Payload.ToArray()).RootElement),
             s_wait,
             () => $"nothing on {topic}; edge-agent printed:\n{agent.Output}");
         return JsonDocument.Parse(message.Payload.ToArray()).RootElement;
