@@ -1,5 +1,7 @@
 using System.Buffers;
 using System.Text;
+using System.Threading.Channels;
+using EdgeAgent.Pipeline;
 using EdgeAgent.Mqtt;
 using Microsoft.Extensions.Logging;
 
@@ -24,7 +26,8 @@ public sealed class DurableOutbox : IAsyncDisposable
     private readonly Lock _gate = new();
     private readonly List<Segment> _segments = [];
     private readonly Dictionary<string, long> _next = new(StringComparer.Ordinal);
-    private readonly SemaphoreSlim _available = new(0);
+    // A wake-up for the publishing loop: one pending signal is enough, more are dropped.
+    private readonly Channel<bool> _available = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
     private readonly List<(byte[] Utf8, string Text)> _topics = [];
 
     // Records in flight hold their buffers until acknowledged: a window's worth is more than the shared pool keeps
@@ -63,7 +66,13 @@ public sealed class DurableOutbox : IAsyncDisposable
         {
             lock (_gate)
             {
-                return _segments.Sum(s => (long)s.Pending);
+                long pending = 0;
+                foreach (var segment in _segments)
+                {
+                    pending += segment.Pending;
+                }
+
+                return pending;
             }
         }
     }
@@ -200,10 +209,7 @@ public sealed class DurableOutbox : IAsyncDisposable
             EnforceMaxBytes();
         }
 
-        if (_available.CurrentCount == 0)
-        {
-            _available.Release();
-        }
+        _available.Writer.TryWrite(true);
 
         return true;
     }
@@ -214,6 +220,7 @@ public sealed class DurableOutbox : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(publisher);
         var inFlight = new Queue<InFlight>();
         var reader = new SegmentReader();
+        using var available = new ChannelWait<bool>(_available.Reader, cancellationToken);
         try
         {
             while (true)
@@ -268,9 +275,15 @@ public sealed class DurableOutbox : IAsyncDisposable
                     continue;
                 }
 
-                // Idle: let go of the segment, so that a deleted one gives its space back at once.
-                reader.Close();
-                await _available.WaitAsync(cancellationToken).ConfigureAwait(false);
+                // Idle: let go of a segment that is no longer written, so that once deleted it gives its space back at
+                // once; the one being written stays open, as reopening it after every pause allocated.
+                if (!reader.Reads(Volatile.Read(ref _writeSegment)))
+                {
+                    reader.Close();
+                }
+
+                await available.WaitAsync().ConfigureAwait(false);
+                _available.Reader.TryRead(out _);
             }
         }
         finally
@@ -317,7 +330,6 @@ public sealed class DurableOutbox : IAsyncDisposable
             }
         }
 
-        _available.Dispose();
     }
 
     private InFlight? TryRead(SegmentReader reader)

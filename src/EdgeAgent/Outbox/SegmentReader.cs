@@ -62,6 +62,9 @@ internal sealed class SegmentReader : IDisposable
         return bodyLength;
     }
 
+    /// <summary>Whether the file of <paramref name="segment"/> is the one held open.</summary>
+    public bool Reads(Segment? segment) => segment is not null && _segment == segment;
+
     /// <summary>Lets go of the file, so that a deleted segment gives its space back at once.</summary>
     public void Close()
     {

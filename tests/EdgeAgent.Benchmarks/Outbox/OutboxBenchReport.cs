@@ -11,6 +11,7 @@ namespace EdgeAgent.Benchmarks.Outbox;
 /// <param name="PeerCpuUsPerMessage">mosquitto_pub's CPU per message, from getrusage of the reaped child.</param>
 /// <param name="EnqueueLatency">Each measured <c>IResultSink.Enqueue</c> (append, flush and the batch's fsync when due), in milliseconds.</param>
 /// <param name="BytesPerResult">Managed bytes the whole process allocated per result while a block was in flight, per block.</param>
+/// <param name="PacedBytesPerResult">Managed bytes the whole process allocated per result sent one at a time, each after the one before was acknowledged (the publishing loop idle between them, as at camera rates).</param>
 internal sealed record OutboxBenchReport(
     DateTimeOffset StartedAt,
     double ElapsedSeconds,
@@ -26,6 +27,7 @@ internal sealed record OutboxBenchReport(
     PairedStatistic PeerCpuUsPerMessage,
     LatencyStatistics EnqueueLatency,
     PairedStatistic BytesPerResult,
+    double PacedBytesPerResult,
     IReadOnlyList<TargetCheck> Targets);
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, WriteIndented = true)]

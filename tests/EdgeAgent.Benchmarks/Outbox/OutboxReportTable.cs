@@ -20,6 +20,7 @@ internal static class OutboxReportTable
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  CPU per message    ours {report.OursCpuUsPerMessage.Median:0.0} us [{report.OursCpuUsPerMessage.P25:0.0}-{report.OursCpuUsPerMessage.P75:0.0}] (less the subscriber's reader), mosquitto_pub {report.PeerCpuUsPerMessage.Median:0.0} us [{report.PeerCpuUsPerMessage.P25:0.0}-{report.PeerCpuUsPerMessage.P75:0.0}]"));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  enqueue            p50 {report.EnqueueLatency.P50Ms * 1000:0.0} us, p90 {report.EnqueueLatency.P90Ms * 1000:0.0} us, p99 {report.EnqueueLatency.P99Ms * 1000:0.0} us, max {report.EnqueueLatency.MaxMs:0.000} ms"));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  allocated          {report.BytesPerResult.Median:0.00} [{report.BytesPerResult.P25:0.00}-{report.BytesPerResult.P75:0.00}] B/result (whole process, block in flight)"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  allocated paced    {report.PacedBytesPerResult:0.00} B/result (one at a time, each after the last was acknowledged)"));
         output.WriteLine();
         foreach (var check in report.Targets)
         {
