@@ -110,10 +110,9 @@ public sealed class RoundTripTests(BrokerFixture fixture)
         // Declared first, so disposed last: the subscriber's dispose ends a handler still waiting on them.
         using var entered = new SemaphoreSlim(0);
         using var release = new SemaphoreSlim(0);
-        var options = TestClients.Options(Port, "slowsub");
         await using var subscriber = await TestClients.ConnectAsync(new MqttClientOptions
         {
-            Host = options.Host, Port = options.Port, ClientId = options.ClientId, IncomingMessageCapacity = 2,
+            Host = "127.0.0.1", Port = Port, ClientId = TestClients.UniqueId("slowsub"), IncomingMessageCapacity = 2,
         });
         await using var publisher = await TestClients.ConnectAsync(Port, "slowpub");
         var handled = 0;

@@ -1,8 +1,8 @@
 using System.Buffers;
 using System.Text;
 using System.Threading.Channels;
-using EdgeAgent.Pipeline;
 using EdgeAgent.Mqtt;
+using EdgeAgent.Pipeline;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeAgent.Outbox;
@@ -329,7 +329,6 @@ public sealed class DurableOutbox : IAsyncDisposable
                 _cursor = null;
             }
         }
-
     }
 
     private InFlight? TryRead(SegmentReader reader)

@@ -120,9 +120,7 @@ public sealed class AgentRunTests : IAsyncLifetime, IDisposable
 
     private async Task<Subscriber> SubscribeAsync(string filter)
     {
-        var client = new MqttClient(new MqttClientOptions { Port = Broker.Port, ClientId = $"test-{Guid.NewGuid():N}"[..20] });
-        client.Start();
-        await client.WaitUntilConnectedAsync().WaitAsync(s_wait);
+        var client = await BrokerClient.ConnectAsync(Broker.Port, s_wait);
         var messages = Channel.CreateUnbounded<MqttMessage>();
         await client.SubscribeAsync(filter, MqttQos.AtLeastOnce, (message, _) =>
         {

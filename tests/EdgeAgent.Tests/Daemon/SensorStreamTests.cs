@@ -34,9 +34,7 @@ public sealed class SensorStreamTests : IAsyncLifetime, IDisposable
             },
         });
         var messages = Channel.CreateUnbounded<MqttMessage>();
-        await using var subscriber = new MqttClient(new MqttClientOptions { Port = _broker!.Port, ClientId = $"test-{Guid.NewGuid():N}"[..20] });
-        subscriber.Start();
-        await subscriber.WaitUntilConnectedAsync().WaitAsync(s_wait);
+        await using var subscriber = await BrokerClient.ConnectAsync(_broker!.Port, s_wait);
         await subscriber.SubscribeAsync("edge/pi-01/#", MqttQos.AtLeastOnce, (message, _) =>
         {
             messages.Writer.TryWrite(message);

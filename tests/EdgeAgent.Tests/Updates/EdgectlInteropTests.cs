@@ -33,9 +33,7 @@ public sealed class EdgectlInteropTests : IAsyncLifetime, IDisposable
         await KeygenAsync("stranger");
         File.Copy(Path.Combine(_layout.Root, "ops.pub"), Path.Combine(keys, "ops.pub"));
         _layout.Config["Models"]!["TrustedKeysPath"] = keys;
-        await using var client = new MqttClient(new MqttClientOptions { Port = _broker!.Port, ClientId = $"test-{Guid.NewGuid():N}"[..20] });
-        client.Start();
-        await client.WaitUntilConnectedAsync().WaitAsync(s_wait);
+        await using var client = await BrokerClient.ConnectAsync(_broker!.Port, s_wait);
         var models = Channel.CreateUnbounded<ModelsDocument>();
         await client.SubscribeAsync("edge/pi-01/models", MqttQos.AtLeastOnce, (message, _) =>
         {

@@ -30,11 +30,11 @@ public sealed class UpdateEndToEndTests : IAsyncLifetime, IDisposable
     public async Task The_real_classifier_pushed_over_mqtt_is_committed_and_a_stranger_signed_push_is_refused()
     {
         TrustOpsKey();
-        await using var client = await ConnectAsync();
+        await using var client = await BrokerClient.ConnectAsync(_broker!.Port, s_wait);
         var messages = await SubscribeAsync(client);
         await using var agent = AgentProcess.Start(_layout.Write(), new Dictionary<string, string>
         {
-            ["EDGEAGENT__Mqtt__Port"] = _broker!.Port.ToString(CultureInfo.InvariantCulture),
+            ["EDGEAGENT__Mqtt__Port"] = _broker.Port.ToString(CultureInfo.InvariantCulture),
             ["EDGEAGENT__Streams__0__MaxFps"] = "10",
             ["EDGEAGENT__Models__Probation__Seconds"] = "2",
             ["EDGEAGENT__Models__Probation__MinInferences"] = "5",
@@ -67,11 +67,11 @@ public sealed class UpdateEndToEndTests : IAsyncLifetime, IDisposable
     public async Task Sigkill_during_probation_restarts_on_the_committed_version_and_says_so()
     {
         TrustOpsKey();
-        await using var client = await ConnectAsync();
+        await using var client = await BrokerClient.ConnectAsync(_broker!.Port, s_wait);
         var messages = await SubscribeAsync(client);
         var environment = new Dictionary<string, string>
         {
-            ["EDGEAGENT__Mqtt__Port"] = _broker!.Port.ToString(CultureInfo.InvariantCulture),
+            ["EDGEAGENT__Mqtt__Port"] = _broker.Port.ToString(CultureInfo.InvariantCulture),
             ["EDGEAGENT__Streams__0__MaxFps"] = "10",
             ["EDGEAGENT__Models__Probation__Seconds"] = "3600",
             ["EDGEAGENT__Models__Probation__MaxLatencyFactor"] = "4",
@@ -143,14 +143,6 @@ public sealed class UpdateEndToEndTests : IAsyncLifetime, IDisposable
         var keys = Directory.CreateDirectory(Path.Combine(_layout.Root, "keys")).FullName;
         File.WriteAllText(Path.Combine(keys, "ops.pub"), SigningKeys.PublicPem(_key));
         _layout.Config["Models"]!["TrustedKeysPath"] = keys;
-    }
-
-    private async Task<MqttClient> ConnectAsync()
-    {
-        var client = new MqttClient(new MqttClientOptions { Port = _broker!.Port, ClientId = $"test-{Guid.NewGuid():N}"[..20] });
-        client.Start();
-        await client.WaitUntilConnectedAsync().WaitAsync(s_wait);
-        return client;
     }
 
     /// <summary>
