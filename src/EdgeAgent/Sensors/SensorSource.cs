@@ -8,7 +8,7 @@ namespace EdgeAgent.Sensors;
 /// that the pipeline drains; nothing is dropped unless the buffer overflows. A feed that becomes unavailable is
 /// closed and reopened with exponential backoff and jitter, for ever; the loss and the recovery are reported once
 /// each. A value that cannot be parsed skips one sample, is counted, and is logged (the first of each run of them).
-/// The first sample after a loss of the sensor or of samples is marked <see cref="SampleRow.AfterGap"/>.
+/// The first sample after a loss of the sensor, of samples or of unparsable ones is marked <see cref="SampleRow.AfterGap"/>.
 /// </summary>
 public sealed class SensorSource : IStreamSource
 {
@@ -164,11 +164,10 @@ public sealed class SensorSource : IStreamSource
                 throw;
             }
 
-            _invalidRun = false;
             row.Index = Interlocked.Increment(ref _read) - 1;
             var lost = SamplesLost;
-            row.AfterGap = _reopened || lost != _lostSeen;
-            (_reopened, _lostSeen) = (false, lost);
+            row.AfterGap = _reopened || lost != _lostSeen || (_invalidRun && row.Index > 0);
+            (_reopened, _lostSeen, _invalidRun) = (false, lost, false);
             _health.Restore();
             if (!_settings.Realtime)
             {

@@ -76,6 +76,28 @@ public sealed class ReplayFeedTests : IDisposable
     }
 
     [Fact]
+    public void Replaying_a_row_allocates_nothing_whether_its_time_is_in_seconds_or_iso_8601()
+    {
+        var values = new float[2];
+        foreach (var (column, times) in new[] { ("t", "{0}.25"), ("ts", "2030-01-01T00:00:{0:00}Z") })
+        {
+            // Looped, so that the passes through the file (the reader going back to its start) are measured too.
+            var rows = string.Concat(Enumerable.Range(0, 7).Select(i => string.Format(System.Globalization.CultureInfo.InvariantCulture, times, i) + $",{i},-{i}.5\r\n"));
+            using var feed = new ReplayFeed(Csv($"\uFEFF{column},a,b\r\n{rows}"), column, ["b", "a"], 0, loop: true, realtime: false, TimeProvider.System);
+            feed.Open();
+
+            var bytes = Allocations.PerWindow(() =>
+            {
+                var read = feed.ReadAsync(values, CancellationToken.None);
+                _ = read.IsCompleted ? read.Result : read.AsTask().GetAwaiter().GetResult();
+            });
+
+            Assert.Equal(0, bytes);
+            Assert.Equal(-values[1] - 0.5f, values[0]);
+        }
+    }
+
+    [Fact]
     public async Task A_replay_that_ends_hands_over_every_row_before_its_stream_ends()
     {
         var rows = string.Concat(Enumerable.Range(0, 10).Select(i => $"{i}.0,{i}\n"));

@@ -46,14 +46,18 @@ public sealed class SensorSourceTests : IDisposable
     }
 
     [Fact]
-    public async Task An_unparsable_value_skips_its_sample_and_is_counted_without_losing_the_source()
+    public async Task An_unparsable_value_skips_its_sample_is_counted_and_starts_a_new_window_without_losing_the_source()
     {
         _tree.Write("class/thermal/thermal_zone0/type", "cpu-thermal");
-        var temp = _tree.Write("class/thermal/thermal_zone0/temp", "garbage");
+        var temp = _tree.Write("class/thermal/thermal_zone0/temp", "41000");
         var observer = new RecordingObserver();
         var reader = new SysfsReader("thermal cpu-thermal", 1, () => SysfsLocator.Thermal(_tree.Root, ["cpu-thermal"]), TimeProvider.System);
         await using var source = new SensorSource("t0", new PolledFeed(reader, 100, true, TimeProvider.System), s_fastRestart, observer, NullLogger.Instance, TimeProvider.System);
         source.Start();
+        var first = await TakeAsync(source);
+        Assert.Equal((0L, 41f, false), first);
+
+        File.WriteAllText(temp, "garbage\n");
         using (var timeout = new CancellationTokenSource(s_wait))
         {
             while (source.SamplesInvalid < 3)
@@ -63,11 +67,16 @@ public sealed class SensorSourceTests : IDisposable
         }
 
         File.WriteAllText(temp, "43000\n");
-        var sample = await TakeAsync(source);
+        var samples = new List<(long Index, float Value, bool AfterGap)>();
+        do
+        {
+            samples.Add(await TakeAsync(source));
+        }
+        while (samples[^1].Value != 43f);
 
-        Assert.Equal(43f, sample.Value);
-        Assert.Equal(0, sample.Index);
-        Assert.False(sample.AfterGap);
+        // The skipped samples take no index: the one after them follows the last good one, marked as after a gap.
+        Assert.All(samples[..^1], s => Assert.Equal((41f, false), (s.Value, s.AfterGap)));
+        Assert.Equal((samples.Count, 43f, true), (samples[^1].Index, samples[^1].Value, samples[^1].AfterGap));
         Assert.True(source.SamplesInvalid >= 3);
         Assert.Equal(SourceState.Running, source.State);
         Assert.Throws<TimeoutException>(() => observer.Next(TimeSpan.Zero));
