@@ -3,11 +3,36 @@ namespace EdgeAgent.Mqtt;
 /// <summary>The two readers of the callbacks' channels: acknowledgements on a thread, received messages for the handlers on the pool.</summary>
 public sealed partial class MqttClient
 {
-    /// <summary>From a callback: queue the event; the network thread wakes the dispatch thread when the loop call returns.</summary>
+    /// <summary>From a callback: queue the event; the network thread wakes the dispatch thread after the loop call (see <see cref="WakeDispatch"/>).</summary>
     private void PostEvent(NativeEvent nativeEvent)
     {
-        _events.Writer.TryWrite(nativeEvent);
-        _eventsPending = true;
+        _events.Enqueue(nativeEvent);
+
+        // Usually the network thread, but libmosquitto reports a QoS 0 message written by the publishing thread there.
+        Interlocked.Increment(ref _eventsPosted);
+    }
+
+    /// <summary>
+    /// After a loop call: wakes the dispatch thread when events wait and either traffic paused (this call posted
+    /// none), a batch of them waits, or few publishes are left ahead of the broker, so the publisher can refill
+    /// before libmosquitto's queue runs dry. Under load this wakes it once per batch instead of once per loop call,
+    /// each wake a futex call and a context switch on a small device's two or four cores.
+    /// </summary>
+    private void WakeDispatch()
+    {
+        var posted = Interlocked.Exchange(ref _eventsPosted, 0);
+        _eventsWaiting += posted;
+        if (_eventsWaiting == 0)
+        {
+            return;
+        }
+
+        var outstanding = _options.MaxPendingPublishes - _publishSlots.CurrentCount;
+        if (posted == 0 || _eventsWaiting >= DispatchBatch || outstanding <= DispatchBatch * 2)
+        {
+            _eventsWaiting = 0;
+            _eventsReady.Set();
+        }
     }
 
     /// <summary>
@@ -17,13 +42,12 @@ public sealed partial class MqttClient
     /// </summary>
     private void DispatchEvents()
     {
-        var reader = _events.Reader;
         try
         {
             while (true)
             {
-                _eventsPosted.Reset();
-                while (reader.TryRead(out var nativeEvent))
+                _eventsReady.Reset();
+                while (_events.TryDequeue(out var nativeEvent))
                 {
                     try
                     {
@@ -36,12 +60,12 @@ public sealed partial class MqttClient
                     }
                 }
 
-                if (reader.Completion.IsCompleted)
+                if (Volatile.Read(ref _eventsEnded) && _events.IsEmpty)
                 {
                     return;
                 }
 
-                _eventsPosted.Wait();
+                _eventsReady.Wait();
             }
         }
         finally

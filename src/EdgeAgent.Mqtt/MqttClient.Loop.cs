@@ -9,6 +9,9 @@ public sealed partial class MqttClient
 {
     // How long one mosquitto_loop call may wait for traffic: it bounds how quickly the thread notices a stop request.
     private const int LoopTimeoutMs = 100;
+
+    // Acknowledgements the dispatch thread may be left to take at once while the publisher is well ahead of them.
+    private const int DispatchBatch = 32;
     private const int ReasonSuccess = 0;
     private const int ReasonBadUserNameOrPassword = 134;
     private const int ReasonNotAuthorized = 135;
@@ -18,7 +21,8 @@ public sealed partial class MqttClient
     private int _connackReason = -1;
     private bool _sessionPresent;
     private string? _lastNativeError;
-    private bool _eventsPending;
+    private int _eventsPosted;
+    private int _eventsWaiting;
 
     private int _consecutiveFailures;
     private int _consecutiveAuthFailures;
@@ -190,16 +194,11 @@ public sealed partial class MqttClient
         SetState(MqttConnectionState.Stopped, null);
     }
 
-    /// <summary>One mosquitto_loop call; then the dispatch thread is woken once for all the events its callbacks posted.</summary>
+    /// <summary>One mosquitto_loop call; then the dispatch thread is woken, if it is time, for the events its callbacks posted.</summary>
     private int LoopOnce()
     {
         var rc = Mosquitto.mosquitto_loop(_handle, LoopTimeoutMs, 1);
-        if (_eventsPending)
-        {
-            _eventsPending = false;
-            _eventsPosted.Set();
-        }
-
+        WakeDispatch();
         return rc;
     }
 

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Threading.Channels;
 using EdgeAgent.Mqtt.Handles;
 using EdgeAgent.Mqtt.Interop;
@@ -21,14 +22,17 @@ public sealed partial class MqttClient : IAsyncDisposable, IMqttPublisher
     private readonly MosquittoClientHandle _handle;
     private readonly MosquittoPropertyListHandle _connectProperties;
     private readonly ResiliencePipeline _reconnect;
-    private readonly Channel<NativeEvent> _events;
+    // Lock-free: under load the network thread adds an acknowledgement every few microseconds while the dispatch
+    // thread takes them, and a channel's lock between the two cost a futex and spinning per acknowledgement. It is
+    // bounded by the publish slots: every event answers a publish that holds one, or a subscribe.
+    private readonly ConcurrentQueue<NativeEvent> _events = new();
     private readonly Channel<MqttMessage> _messages;
     private readonly CancellationTokenSource _stop = new();
     private readonly TaskCompletionSource _loopExited = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _eventsDispatched = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     // Not spinning: the dispatch thread would burn one of a small device's cores between acknowledgements.
-    private readonly ManualResetEventSlim _eventsPosted = new(initialState: false, spinCount: 0);
+    private readonly ManualResetEventSlim _eventsReady = new(initialState: false, spinCount: 0);
     private readonly Lock _gate = new();
     private readonly Dictionary<int, PublishOperation> _pendingPublishes = [];
     private readonly Dictionary<int, TaskCompletionSource<int>> _pendingSubscribes = [];
@@ -40,6 +44,7 @@ public sealed partial class MqttClient : IAsyncDisposable, IMqttPublisher
     private MqttConnectionState _state = MqttConnectionState.Disconnected;
     private Exception? _lastError;
     private bool _started;
+    private bool _eventsEnded;
     private int _disposed;
     private long _droppedMessages;
     private int _connectAttempts;
@@ -54,13 +59,6 @@ public sealed partial class MqttClient : IAsyncDisposable, IMqttPublisher
         _publishSlots = new SemaphoreSlim(options.MaxPendingPublishes, options.MaxPendingPublishes);
         _operations = new PublishOperationPool(options.MaxPendingPublishes);
 
-        // Acknowledgements are bounded by the publish slots, so this channel has room for every one of them.
-        _events = Channel.CreateBounded<NativeEvent>(new BoundedChannelOptions(options.MaxPendingPublishes + 256)
-        {
-            SingleReader = true,
-            SingleWriter = true,
-            FullMode = BoundedChannelFullMode.DropWrite,
-        });
         // Wait, not DropWrite: only then does TryWrite say false when the channel is full (DropWrite says true and
         // drops), so that OnMessage can count and log each message it could not hand over.
         _messages = Channel.CreateBounded<MqttMessage>(new BoundedChannelOptions(options.IncomingMessageCapacity)
@@ -169,8 +167,8 @@ public sealed partial class MqttClient : IAsyncDisposable, IMqttPublisher
             loopStopped = await _loopExited.Task.WaitAsync(s_stopTimeout).ContinueWith(t => t.IsCompletedSuccessfully, TaskScheduler.Default).ConfigureAwait(false);
         }
 
-        _events.Writer.TryComplete();
-        _eventsPosted.Set();
+        Volatile.Write(ref _eventsEnded, true);
+        _eventsReady.Set();
         _messages.Writer.TryComplete();
         await _dispatch.ConfigureAwait(false);
         FailPending(new OperationCanceledException($"the MQTT client {_options.ClientId} stopped before the broker acknowledged the message"));
@@ -184,7 +182,7 @@ public sealed partial class MqttClient : IAsyncDisposable, IMqttPublisher
         {
             _handle.Dispose();
             _connectProperties.Dispose();
-            _eventsPosted.Dispose();
+            _eventsReady.Dispose();
         }
         else
         {

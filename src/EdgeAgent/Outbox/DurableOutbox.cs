@@ -214,11 +214,19 @@ public sealed class DurableOutbox : IAsyncDisposable
         return true;
     }
 
-    /// <summary>Publishes in order, keeping up to the window in flight, until cancelled (then throws <see cref="OperationCanceledException"/>).</summary>
+    /// <summary>
+    /// Publishes in order, keeping up to the window in flight, until cancelled (then throws
+    /// <see cref="OperationCanceledException"/>). Records are read, and acknowledgements applied, a run at a time
+    /// under one lock each: taking the lock per record contended with every enqueue (a futex and spinning per record
+    /// on both threads).
+    /// </summary>
     public async Task PublishAsync(IMqttPublisher publisher, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(publisher);
-        var inFlight = new Queue<InFlight>();
+        var window = _settings.PublishWindow;
+        var inFlight = new Queue<InFlight>(window);
+        var read = new InFlight[window];
+        var acknowledged = new (Segment Segment, long End)[window];
         var reader = new SegmentReader();
         using var available = new ChannelWait<bool>(_available.Reader, cancellationToken);
         try
@@ -230,12 +238,16 @@ public sealed class DurableOutbox : IAsyncDisposable
                 // libmosquitto keeps a message published while it is not connected and sends it after a connection,
                 // where it can end up behind messages published later: records only leave while connected.
                 var connected = publisher.IsConnected;
-                if (connected && inFlight.Count < _settings.PublishWindow && TryRead(reader) is { } record)
+                if (connected && inFlight.Count < window && ReadRun(reader, read.AsSpan(0, window - inFlight.Count)) is var count and > 0)
                 {
-                    var payload = record.Buffer.AsMemory(record.PayloadOffset, record.PayloadLength);
+                    foreach (var record in read.AsSpan(0, count))
+                    {
+                        var payload = record.Buffer.AsMemory(record.PayloadOffset, record.PayloadLength);
 #pragma warning disable CA2012 // Kept in order and awaited exactly once, oldest first (below), so acknowledgements overlap.
-                    inFlight.Enqueue(record with { Ack = publisher.PublishAsync(record.Topic, payload, (MqttQos)record.Qos, retain: false, cancellationToken) });
+                        inFlight.Enqueue(record with { Ack = publisher.PublishAsync(record.Topic, payload, (MqttQos)record.Qos, retain: false, cancellationToken) });
 #pragma warning restore CA2012
+                    }
+
                     continue;
                 }
 
@@ -248,15 +260,23 @@ public sealed class DurableOutbox : IAsyncDisposable
                     }
                     catch (Exception ex) when (ex is not OperationCanceledException)
                     {
-                        Interlocked.Increment(ref _refused);
-                        Log.Refused(_logger, oldest.Topic, ex.Message);
+                        CountRefused(oldest, ex);
                     }
                     finally
                     {
                         _buffers.Return(oldest.Buffer);
                     }
 
-                    Acknowledge(oldest.Segment, oldest.End);
+                    var settled = 0;
+                    acknowledged[settled++] = (oldest.Segment, oldest.End);
+                    while (inFlight.TryPeek(out var next) && next.Ack.IsCompleted)
+                    {
+                        inFlight.Dequeue();
+                        Settle(next);
+                        acknowledged[settled++] = (next.Segment, next.End);
+                    }
+
+                    Acknowledge(acknowledged.AsSpan(0, settled));
                     continue;
                 }
 
@@ -331,7 +351,12 @@ public sealed class DurableOutbox : IAsyncDisposable
         }
     }
 
-    private InFlight? TryRead(SegmentReader reader)
+    /// <summary>
+    /// Reads the records that follow the read position, as many as <paramref name="records"/> holds and are wholly
+    /// written, and moves the position past them.
+    /// </summary>
+    /// <returns>How many were read.</returns>
+    private int ReadRun(SegmentReader reader, Span<InFlight> records)
     {
         Segment segment;
         long offset;
@@ -352,14 +377,35 @@ public sealed class DurableOutbox : IAsyncDisposable
 
             if (_readSegment is null || _readOffset >= _readSegment.Length)
             {
-                return null;
+                return 0;
             }
 
             (segment, offset, readable) = (_readSegment, _readOffset, _readSegment.Length);
         }
 
-        var bodyLength = reader.Read(segment, offset, readable, _buffers, out var buffer);
-        var end = offset + OutboxRecord.HeaderBytes + bodyLength;
+        var count = 0;
+        var end = offset;
+        try
+        {
+            while (count < records.Length && end < readable)
+            {
+                var bodyLength = reader.Read(segment, end, readable, _buffers, out var buffer);
+                end += OutboxRecord.HeaderBytes + bodyLength;
+                var body = buffer.AsSpan(0, bodyLength);
+                var payloadOffset = OutboxRecord.PayloadOffset(body);
+                records[count++] = new InFlight(default, buffer, payloadOffset, bodyLength - payloadOffset, TopicText(OutboxRecord.Topic(body)), OutboxRecord.Qos(body), segment, end);
+            }
+        }
+        catch
+        {
+            foreach (var record in records[..count])
+            {
+                _buffers.Return(record.Buffer);
+            }
+
+            throw;
+        }
+
         lock (_gate)
         {
             if (_readSegment == segment && _readOffset == offset)
@@ -368,29 +414,61 @@ public sealed class DurableOutbox : IAsyncDisposable
             }
         }
 
-        var body = buffer.AsSpan(0, bodyLength);
-        var payloadOffset = OutboxRecord.PayloadOffset(body);
-        return new InFlight(default, buffer, payloadOffset, bodyLength - payloadOffset, TopicText(OutboxRecord.Topic(body)), OutboxRecord.Qos(body), segment, end);
+        return count;
     }
 
-    private void Acknowledge(Segment segment, long end)
+    /// <summary>Takes the result of a publish that has completed and gives its buffer back.</summary>
+    private void Settle(InFlight record)
+    {
+        try
+        {
+#pragma warning disable CA2012 // Completed (checked by the caller), and read exactly once, here.
+            record.Ack.GetAwaiter().GetResult();
+#pragma warning restore CA2012
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            CountRefused(record, ex);
+        }
+        finally
+        {
+            _buffers.Return(record.Buffer);
+        }
+    }
+
+    private void CountRefused(InFlight record, Exception error)
+    {
+        Interlocked.Increment(ref _refused);
+        Log.Refused(_logger, record.Topic, error.Message);
+    }
+
+    /// <summary>Marks a run of published records, in order, as acknowledged by the broker.</summary>
+    private void Acknowledge(ReadOnlySpan<(Segment Segment, long End)> records)
     {
         lock (_gate)
         {
-            if (!_segments.Contains(segment) && segment != _writeSegment)
+            Segment? known = null;
+            foreach (var (segment, end) in records)
             {
-                return;
+                if (segment != known && !_segments.Contains(segment) && segment != _writeSegment)
+                {
+                    continue;
+                }
+
+                known = segment;
+                segment.Acknowledged++;
+                (_cursorSegment, _cursorOffset) = (segment.Id, end);
+                _acknowledgedSinceCursor++;
             }
 
-            segment.Acknowledged++;
-            (_cursorSegment, _cursorOffset) = (segment.Id, end);
-            if (++_acknowledgedSinceCursor >= 256)
+            if (_acknowledgedSinceCursor >= 256)
             {
                 SaveCursor();
             }
 
             // A fully acknowledged write segment is closed early when space is short, so it can be given back now.
-            if (segment == _writeSegment && segment.Pending == 0 && (_writeFailedSinceRoll || segment.Length >= _settings.SegmentBytes / 4))
+            var last = records[^1].Segment;
+            if (last == _writeSegment && last.Pending == 0 && (_writeFailedSinceRoll || last.Length >= _settings.SegmentBytes / 4))
             {
                 try
                 {
