@@ -13,12 +13,12 @@ public sealed partial class MqttClient
     }
 
     /// <summary>
-    /// After a loop call: wakes the dispatch thread when events wait and either traffic paused (this call posted
-    /// none), a batch of them waits, or few publishes are left ahead of the broker, so the publisher can refill
-    /// before libmosquitto's queue runs dry. Under load this wakes it once per batch instead of once per loop call,
-    /// each wake a futex call and a context switch on a small device's two or four cores.
+    /// After a loop call: wakes the dispatch thread when events wait and either a batch of them waits, few publishes
+    /// are left ahead of the broker (so the publisher refills before libmosquitto's queue runs dry), or traffic paused
+    /// (the call waited <paramref name="waitedMs"/> and brought none). Under load this wakes it once per batch instead
+    /// of once per loop call, each wake a futex call and a context switch on a small device's two or four cores.
     /// </summary>
-    private void WakeDispatch()
+    private void WakeDispatch(long waitedMs)
     {
         var posted = Interlocked.Exchange(ref _eventsPosted, 0);
         _eventsWaiting += posted;
@@ -28,7 +28,7 @@ public sealed partial class MqttClient
         }
 
         var outstanding = _options.MaxPendingPublishes - _publishSlots.CurrentCount;
-        if (posted == 0 || _eventsWaiting >= DispatchBatch || outstanding <= DispatchBatch * 2)
+        if (_eventsWaiting >= DispatchBatch || outstanding <= DispatchBatch * 2 || (posted == 0 && waitedMs >= PauseMs))
         {
             _eventsWaiting = 0;
             _eventsReady.Set();
@@ -42,21 +42,27 @@ public sealed partial class MqttClient
     /// </summary>
     private void DispatchEvents()
     {
+        var batch = new NativeEvent[DispatchBatch * 2];
         try
         {
             while (true)
             {
                 _eventsReady.Reset();
-                while (_events.TryDequeue(out var nativeEvent))
+                while (TakeEvents(batch) is var count and > 0)
                 {
-                    try
+                    // Newest first: a publisher that awaits its oldest publish (the outbox) then resumes once, finds
+                    // the whole batch acknowledged, and takes it in one pass rather than one resumption per message.
+                    for (var i = count - 1; i >= 0; i--)
                     {
-                        Dispatch(nativeEvent);
-                    }
-                    catch (Exception ex)
-                    {
-                        // A continuation that ran inline threw: the thread must live on for every other acknowledgement.
-                        Log.DispatchFailed(_logger, ex, _options.ClientId);
+                        try
+                        {
+                            Dispatch(batch[i]);
+                        }
+                        catch (Exception ex)
+                        {
+                            // A continuation that ran inline threw: the thread must live on for every other acknowledgement.
+                            Log.DispatchFailed(_logger, ex, _options.ClientId);
+                        }
                     }
                 }
 
@@ -72,6 +78,17 @@ public sealed partial class MqttClient
         {
             _eventsDispatched.TrySetResult();
         }
+    }
+
+    private int TakeEvents(NativeEvent[] batch)
+    {
+        var count = 0;
+        while (count < batch.Length && _events.TryDequeue(out var nativeEvent))
+        {
+            batch[count++] = nativeEvent;
+        }
+
+        return count;
     }
 
     private void Dispatch(NativeEvent nativeEvent)

@@ -12,6 +12,9 @@ public sealed partial class MqttClient
 
     // Acknowledgements the dispatch thread may be left to take at once while the publisher is well ahead of them.
     private const int DispatchBatch = 32;
+
+    // A loop call that waited this long and brought no acknowledgement means the broker paused: hand over what waits.
+    private const int PauseMs = 10;
     private const int ReasonSuccess = 0;
     private const int ReasonBadUserNameOrPassword = 134;
     private const int ReasonNotAuthorized = 135;
@@ -197,8 +200,9 @@ public sealed partial class MqttClient
     /// <summary>One mosquitto_loop call; then the dispatch thread is woken, if it is time, for the events its callbacks posted.</summary>
     private int LoopOnce()
     {
+        var started = Environment.TickCount64;
         var rc = Mosquitto.mosquitto_loop(_handle, LoopTimeoutMs, 1);
-        WakeDispatch();
+        WakeDispatch(Environment.TickCount64 - started);
         return rc;
     }
 
