@@ -217,8 +217,8 @@ public sealed class DurableOutbox : IAsyncDisposable
     /// <summary>
     /// Publishes in order, keeping up to the window in flight, until cancelled (then throws
     /// <see cref="OperationCanceledException"/>). Records are read, and acknowledgements applied, a run at a time
-    /// under one lock each: taking the lock per record contended with every enqueue (a futex and spinning per record
-    /// on both threads).
+    /// under one lock each: the client completes acknowledgements a batch at a time, oldest last, so the loop resumes
+    /// once per batch and finds it all acknowledged.
     /// </summary>
     public async Task PublishAsync(IMqttPublisher publisher, CancellationToken cancellationToken)
     {
