@@ -8,39 +8,14 @@ namespace EdgeCtl.Tests;
 /// <c>edgectl push</c> as a user runs it, against a real mosquitto and fake devices that answer per CONTRACT.md
 /// section 7: the bundle, the signature, chunking, resending what a device lists as missing, and the exit codes.
 /// </summary>
-public sealed class PushTests : IAsyncLifetime, IDisposable
+public sealed class PushTests : OperatorTest
 {
     private static readonly string s_demo = Path.Combine(TestPaths.RepositoryRoot, "models", "demo-classifier", "1");
-
-    private readonly TempDirectory _directory = new();
-    private MosquittoBroker? _broker;
-    private System.Security.Cryptography.ECDsa? _key;
-
-    private string Broker => $"mqtt://127.0.0.1:{_broker!.Port}";
-
-    private int Port => _broker!.Port;
-
-    public async Task InitializeAsync()
-    {
-        _broker = await MosquittoBroker.StartAsync();
-        var keygen = await Edgectl.RunAsync("keygen", "--out", _directory["ops"]);
-        Assert.True(keygen.ExitCode == 0, keygen.StandardError);
-        _key = SigningKeys.Load(_directory["ops.pub"]);
-    }
-
-    public Task DisposeAsync() => Task.CompletedTask;
-
-    public void Dispose()
-    {
-        _key?.Dispose();
-        _broker?.Dispose();
-        _directory.Dispose();
-    }
 
     [Fact]
     public async Task Wait_resends_the_chunks_a_device_lists_as_missing_and_exits_0_when_it_commits()
     {
-        await using var device = await FakeDevice.StartAsync(Port, "pi-01", [], _key!, FakeBehaviour.Commit, new HashSet<int> { 1, 2, 5 });
+        await using var device = await FakeDevice.StartAsync(Port, "pi-01", [], Key, FakeBehaviour.Commit, new HashSet<int> { 1, 2, 5 });
 
         var result = await Push("--device", "pi-01", "--wait", "--chunk-size", "16KiB");
 
@@ -57,7 +32,7 @@ public sealed class PushTests : IAsyncLifetime, IDisposable
         Assert.Null(manifest.Target.Group);
         Assert.Equal(16 * 1024, manifest.ChunkSize);
         Assert.Equal((manifest.Size + manifest.ChunkSize - 1) / manifest.ChunkSize, manifest.ChunkCount);
-        Assert.Equal(ManifestSigning.KeyId(_key!), manifest.KeyId);
+        Assert.Equal(ManifestSigning.KeyId(Key), manifest.KeyId);
         Assert.Equal(("classifier", 4), (manifest.Model.Name, manifest.Model.Version));
         Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$", manifest.CreatedAt);
 
@@ -75,10 +50,10 @@ public sealed class PushTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task In_a_terminal_wait_draws_a_bar_per_device_in_place()
     {
-        await using var device = await FakeDevice.StartAsync(Port, "pi-01", [], _key!, FakeBehaviour.Commit, new HashSet<int> { 2 });
+        await using var device = await FakeDevice.StartAsync(Port, "pi-01", [], Key, FakeBehaviour.Commit, new HashSet<int> { 2 });
 
         var result = await Edgectl.RunInTerminalAsync(
-            "push", Path.Combine(s_demo, "model.onnx"), "--model", "classifier", "--version", "4", "--key", _directory["ops.key"],
+            "push", Path.Combine(s_demo, "model.onnx"), "--model", "classifier", "--version", "4", "--key", Files["ops.key"],
             "--broker", Broker, "--device", "pi-01", "--wait", "--chunk-size", "16KiB");
 
         Assert.True(result.ExitCode == 0, result.StandardOutput + result.StandardError);
@@ -92,7 +67,7 @@ public sealed class PushTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Without_wait_it_sends_and_exits_0()
     {
-        await using var device = await FakeDevice.StartAsync(Port, "pi-01", [], _key!, FakeBehaviour.Silent);
+        await using var device = await FakeDevice.StartAsync(Port, "pi-01", [], Key, FakeBehaviour.Silent);
 
         var result = await Push("--device", "pi-01");
 
@@ -122,7 +97,7 @@ public sealed class PushTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task A_device_that_rejects_gives_exit_1_with_its_reason()
     {
-        await using var device = await FakeDevice.StartAsync(Port, "pi-01", [], _key!, FakeBehaviour.Reject);
+        await using var device = await FakeDevice.StartAsync(Port, "pi-01", [], Key, FakeBehaviour.Reject);
 
         var result = await Push("--device", "pi-01", "--wait");
 
@@ -134,7 +109,7 @@ public sealed class PushTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task A_device_that_never_answers_gives_exit_3_naming_it()
     {
-        await using var device = await FakeDevice.StartAsync(Port, "pi-01", [], _key!, FakeBehaviour.Silent);
+        await using var device = await FakeDevice.StartAsync(Port, "pi-01", [], Key, FakeBehaviour.Silent);
 
         var result = await Push("--device", "pi-01", "--wait", "--timeout", "3");
 
@@ -145,9 +120,9 @@ public sealed class PushTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task A_group_push_retains_the_update_clears_the_previous_one_and_waits_on_the_members_online()
     {
-        await using var first = await FakeDevice.StartAsync(Port, "pi-01", ["kitchen"], _key!, FakeBehaviour.Commit, new HashSet<int> { 0 });
-        await using var second = await FakeDevice.StartAsync(Port, "pi-02", ["kitchen", "floor-1"], _key!, FakeBehaviour.Commit);
-        await using var other = await FakeDevice.StartAsync(Port, "pi-04", ["garage"], _key!, FakeBehaviour.Commit);
+        await using var first = await FakeDevice.StartAsync(Port, "pi-01", ["kitchen"], Key, FakeBehaviour.Commit, new HashSet<int> { 0 });
+        await using var second = await FakeDevice.StartAsync(Port, "pi-02", ["kitchen", "floor-1"], Key, FakeBehaviour.Commit);
+        await using var other = await FakeDevice.StartAsync(Port, "pi-04", ["garage"], Key, FakeBehaviour.Commit);
         await using (var retainer = await Mqtt.ConnectAsync(Port, "retainer"))
         {
             await retainer.RetainAsync("edge/pi-03/status", """{"state":"offline","groups":["kitchen"],"providers":[],"streams":[]}""");
@@ -199,7 +174,7 @@ public sealed class PushTests : IAsyncLifetime, IDisposable
     public async Task A_wrong_option_is_a_usage_error(string option, string value, string message)
     {
         var result = await Edgectl.RunAsync(
-            ["push", Path.Combine(s_demo, "model.onnx"), "--device", "pi-01", "--key", _directory["ops.key"], "--broker", Broker,
+            ["push", Path.Combine(s_demo, "model.onnx"), "--device", "pi-01", "--key", Files["ops.key"], "--broker", Broker,
              .. option == "--model" ? Array.Empty<string>() : ["--model", "classifier"],
              .. option == "--version" ? Array.Empty<string>() : ["--version", "4"],
              option, value]);
@@ -211,25 +186,25 @@ public sealed class PushTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Bad_files_are_usage_errors_naming_them()
     {
-        var model = _directory["model.onnx"];
+        var model = Files["model.onnx"];
         File.Copy(Path.Combine(s_demo, "model.onnx"), model);
         var descriptor = File.ReadAllText(Path.Combine(s_demo, "model.json"));
 
         var noDescriptor = await PushModel(model, "--device", "pi-01");
-        File.WriteAllText(_directory["model.json"], descriptor);
+        File.WriteAllText(Files["model.json"], descriptor);
         var noLabels = await PushModel(model, "--device", "pi-01");
-        File.WriteAllText(_directory["model.json"], descriptor.Replace("\"labels.txt\"", "\"../labels.txt\"", StringComparison.Ordinal));
+        File.WriteAllText(Files["model.json"], descriptor.Replace("\"labels.txt\"", "\"../labels.txt\"", StringComparison.Ordinal));
         var escaping = await PushModel(model, "--device", "pi-01");
-        File.WriteAllText(_directory["model.json"], "{\"name\":");
+        File.WriteAllText(Files["model.json"], "{\"name\":");
         var broken = await PushModel(model, "--device", "pi-01");
-        var publicKey = await Edgectl.RunAsync("push", Path.Combine(s_demo, "model.onnx"), "--device", "pi-01", "--model", "classifier", "--version", "4", "--key", _directory["ops.pub"], "--broker", Broker);
+        var publicKey = await Edgectl.RunAsync("push", Path.Combine(s_demo, "model.onnx"), "--device", "pi-01", "--model", "classifier", "--version", "4", "--key", Files["ops.pub"], "--broker", Broker);
 
         Assert.Equal([2, 2, 2, 2, 2], new[] { noDescriptor, noLabels, escaping, broken, publicKey }.Select(r => r.ExitCode));
-        Assert.Contains($"--descriptor {_directory["model.json"]}: no such file (a model.json beside the model is the default)", noDescriptor.StandardError, StringComparison.Ordinal);
-        Assert.Contains($"labels_file 'labels.txt' is not there ({_directory["labels.txt"]})", noLabels.StandardError, StringComparison.Ordinal);
+        Assert.Contains($"--descriptor {Files["model.json"]}: no such file (a model.json beside the model is the default)", noDescriptor.StandardError, StringComparison.Ordinal);
+        Assert.Contains($"labels_file 'labels.txt' is not there ({Files["labels.txt"]})", noLabels.StandardError, StringComparison.Ordinal);
         Assert.Contains("labels_file: bundle entry '../labels.txt' has an empty, '.' or '..' segment", escaping.StandardError, StringComparison.Ordinal);
-        Assert.Contains($"--descriptor {_directory["model.json"]} is not a model descriptor", broken.StandardError, StringComparison.Ordinal);
-        Assert.Contains($"--key {_directory["ops.pub"]} holds a public key", publicKey.StandardError, StringComparison.Ordinal);
+        Assert.Contains($"--descriptor {Files["model.json"]} is not a model descriptor", broken.StandardError, StringComparison.Ordinal);
+        Assert.Contains($"--key {Files["ops.pub"]} holds a public key", publicKey.StandardError, StringComparison.Ordinal);
     }
 
     private Task<ProcessResult> Push(params string[] arguments) => PushModel(Path.Combine(s_demo, "model.onnx"), arguments);
@@ -237,7 +212,7 @@ public sealed class PushTests : IAsyncLifetime, IDisposable
     private Task<ProcessResult> PushModel(string model, params string[] arguments)
     {
         var version = arguments.Contains("--version") ? [] : new[] { "--version", "4" };
-        return Edgectl.RunAsync(["push", model, "--model", "classifier", .. version, "--key", _directory["ops.key"], "--broker", Broker, .. arguments]);
+        return Edgectl.RunAsync(["push", model, "--model", "classifier", .. version, "--key", Files["ops.key"], "--broker", Broker, .. arguments]);
     }
 
     /// <summary>The topics the broker holds retained messages on under <paramref name="filter"/>, by mosquitto_sub.</summary>
