@@ -59,15 +59,46 @@ public sealed class StreamPipeline(
     /// <summary>Once <see cref="RunAsync"/> has ended: hands a swap that never reached a frame back to its caller.</summary>
     public void CancelPendingSwap() => _swap.Cancel();
 
-    /// <summary>Runs until <paramref name="stopping"/> fires or the source's channel ends.</summary>
-    public async Task RunAsync(CancellationToken stopping)
+    /// <summary>
+    /// Runs until <paramref name="stopping"/> fires (the task is then cancelled) or the source's channel ends, on a
+    /// thread of its own that blocks while it waits for a frame. Inference holds the thread for milliseconds at a
+    /// time: on the thread pool, the pool took it for a blocked worker and started new threads.
+    /// </summary>
+    public Task RunAsync(CancellationToken stopping)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                Run(stopping);
+                done.TrySetResult();
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                done.TrySetCanceled(stopping);
+            }
+            catch (Exception ex)
+            {
+                done.TrySetException(ex);
+            }
+        })
+        {
+            IsBackground = true,
+            Name = $"infer:{stream}",
+        };
+        thread.Start();
+        return done.Task;
+    }
+
+    private void Run(CancellationToken stopping)
     {
         Log.Started(logger, stream, _current.Runner.Package.Name, _current.Runner.Package.Version);
         var frames = source.Frames;
         var (width, height) = (source.Width, source.Height);
         var raw = IsRaw(_current);
         using var wait = new ChannelWait<Frame>(frames, stopping);
-        while (await wait.WaitAsync())
+        while (wait.Wait())
         {
             while (frames.TryRead(out var frame))
             {

@@ -141,7 +141,10 @@ public sealed class CameraSource : IStreamSource
         var startedAt = _time.GetTimestamp();
         Volatile.Write(ref _lastFrameTimestamp, startedAt);
         var lastError = new StrongBox<string>(string.Empty);
-        var errors = Task.Run(() => ForwardErrors(process, program, lastError), CancellationToken.None);
+        // Threads of their own, not the pool: both block in read(2) for the child's whole life, and a pool worker
+        // blocked that long makes the pool start new threads.
+        var errors = new Thread(() => ForwardErrors(process, program, lastError)) { IsBackground = true, Name = $"stderr:{_stream}" };
+        errors.Start();
         var reader = new Thread(() => ReadFrames(process.StandardOutput.BaseStream)) { IsBackground = true, Name = $"frames:{_stream}" };
         reader.Start();
 
@@ -165,7 +168,7 @@ public sealed class CameraSource : IStreamSource
             ChildStart.Kill(process);
             process.WaitForExit();
             reader.Join();
-            await errors;
+            errors.Join();
             ProcessId = null;
         }
 

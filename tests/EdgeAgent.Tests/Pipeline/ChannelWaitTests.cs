@@ -65,6 +65,54 @@ public sealed class ChannelWaitTests
         Assert.Equal(0, allocated);
     }
 
+    [Fact]
+    public async Task A_blocking_wait_returns_true_for_an_item_false_once_the_channel_ends_and_throws_on_the_stop()
+    {
+        var channel = NewestOnly();
+        using var stop = new CancellationTokenSource();
+        using var wait = new ChannelWait<int>(channel.Reader, stop.Token);
+
+        var arriving = Task.Factory.StartNew(wait.Wait, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        await Task.Delay(50);
+        Assert.False(arriving.IsCompleted);
+        channel.Writer.TryWrite(1);
+        Assert.True(await arriving.WaitAsync(s_wait));
+        Assert.True(channel.Reader.TryRead(out _));
+
+        var stopped = Task.Factory.StartNew(wait.Wait, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        await Task.Delay(50);
+        Assert.False(stopped.IsCompleted);
+        await stop.CancelAsync();
+        await Assert.ThrowsAsync<OperationCanceledException>(() => stopped.WaitAsync(s_wait));
+
+        var ended = NewestOnly();
+        using var endedWait = new ChannelWait<int>(ended.Reader, CancellationToken.None);
+        var ending = Task.Factory.StartNew(endedWait.Wait, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        ended.Writer.Complete();
+        Assert.False(await ending.WaitAsync(s_wait));
+    }
+
+    [Fact]
+    public void A_blocking_wait_that_has_to_wait_allocates_nothing()
+    {
+        var channel = NewestOnly();
+        using var stop = new CancellationTokenSource();
+        using var wait = new ChannelWait<int>(channel.Reader, stop.Token);
+        using var writer = new Timer(_ => channel.Writer.TryWrite(1));
+
+        var allocated = Allocations.PerWindow(
+            () =>
+            {
+                writer.Change(1, Timeout.Infinite);
+                Assert.True(wait.Wait());
+                Assert.True(channel.Reader.TryRead(out _));
+            },
+            warmup: 20,
+            repeats: 10);
+
+        Assert.Equal(0, allocated);
+    }
+
     private static Channel<int> NewestOnly() =>
         Channel.CreateBounded<int>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true, SingleWriter = true });
 }
