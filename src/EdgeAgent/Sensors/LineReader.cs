@@ -16,8 +16,12 @@ public sealed class LineReader(Stream stream, int longest = 4096)
     /// <summary>The line read last, without its line end; valid until the next read.</summary>
     public ReadOnlySpan<byte> Line => _buffer.AsSpan(_lineStart, _lineLength);
 
-    /// <summary>Forgets what is buffered, for a stream that was moved (a file read again from its start).</summary>
-    public void Restart() => (_start, _end, _lineStart, _lineLength, _overlong) = (0, 0, 0, 0, false);
+    /// <summary>Reads a seekable stream (a file) again from its start, forgetting what is buffered.</summary>
+    public void Rewind()
+    {
+        stream.Position = 0;
+        (_start, _end, _lineStart, _lineLength, _overlong) = (0, 0, 0, 0, false);
+    }
 
     /// <summary>Reads the next line into <see cref="Line"/>, blocking until it comes; false at the end of the stream.</summary>
     public bool ReadLine()

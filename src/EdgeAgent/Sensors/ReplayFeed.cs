@@ -83,8 +83,7 @@ public sealed class ReplayFeed(string path, string timeColumn, IReadOnlyList<str
 
             // The next pass follows the last row by the recording's mean interval.
             _passOffset += _lastTime - _firstTime + _recordedInterval;
-            _file!.Position = 0;
-            reader.Restart();
+            reader.Rewind();
             reader.ReadLine();
             _line = 1;
             return await ReadAsync(values, cancellationToken);
