@@ -191,6 +191,7 @@ internal static class CheckCommand
         PixelFormat = FrameGeometry.ParseFormat(source.PixelFormat),
         Command = source.Type == "exec" ? source.Command : null,
         Arguments = source.Arguments,
+        Threads = source.Threads,
         StallTimeout = TimeSpan.FromSeconds(source.StallTimeoutSeconds),
     };
 

@@ -178,6 +178,9 @@ public sealed class SourceOptions
 
     public List<string> Arguments { get; set; } = [];
 
+    /// <summary>For camera sources: ffmpeg's decoding and filtering threads (0: ffmpeg's choice).</summary>
+    public int Threads { get; set; } = 1;
+
     public double StallTimeoutSeconds { get; set; } = 10;
 
     /// <summary>For sensor sources: <c>iio</c>, <c>hwmon</c>, <c>thermal</c>, <c>w1</c>, <c>exec</c>, <c>mqtt</c>, <c>replay</c> or <c>sim</c>.</summary>

@@ -116,6 +116,7 @@ public sealed class AgentOptionsValidator : IValidateOptions<AgentOptions>
         if (source.Type == "camera")
         {
             require(!string.IsNullOrWhiteSpace(source.Url), $"{key}:Url", source.Url, "a V4L2 device, an rtsp:// or http:// URL, a file, or an ffmpeg lavfi source such as testsrc");
+            require(source.Threads is >= 0 and <= 64, $"{key}:Threads", source.Threads, "0 (ffmpeg's choice) up to 64");
         }
         else if (source.Type == "exec")
         {

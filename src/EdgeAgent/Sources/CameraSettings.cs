@@ -22,6 +22,12 @@ public sealed record CameraSettings
 
     public PixelFormat PixelFormat { get; init; } = PixelFormat.Rgb24;
 
+    /// <summary>
+    /// ffmpeg's decoding and filtering threads; 0 lets ffmpeg choose (one per core and more). One keeps a camera off
+    /// the cores inference runs on; a large H.264 or H.265 stream on a board with spare cores may need more.
+    /// </summary>
+    public int Threads { get; init; } = 1;
+
     /// <summary>For an exec source: the program, which writes raw frames of <see cref="PixelFormat"/> to stdout. Null for ffmpeg.</summary>
     public string? Command { get; init; }
 

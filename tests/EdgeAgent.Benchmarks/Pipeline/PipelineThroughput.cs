@@ -97,10 +97,11 @@ internal static class PipelineThroughput
 
     private static async Task<(double Fps, double BusyMs, long Allocated, long Frames, int Losses)> RunPipelineAsync(ModelPackage package, InferenceSession session, TimeSpan block, double? cameraFps)
     {
-        // Paced, testsrc itself makes frames at the rate (with -re), so they come evenly rather than in bursts of copies.
+        // testsrc made at the stream's size, so ffmpeg only draws (scaling its default 320x240 up cost more than the
+        // frames' copies), and, paced, at the rate itself, so that frames come evenly rather than in bursts of copies.
         var settings = cameraFps is { } fps
-            ? new CameraSettings { Url = string.Create(CultureInfo.InvariantCulture, $"testsrc=rate={fps:0}"), Width = 640, Height = 480, Fps = fps, Realtime = true }
-            : new CameraSettings { Url = "testsrc", Width = 640, Height = 480, Fps = 30, Realtime = false };
+            ? new CameraSettings { Url = string.Create(CultureInfo.InvariantCulture, $"testsrc=size=640x480:rate={fps:0}"), Width = 640, Height = 480, Fps = fps, Realtime = true }
+            : new CameraSettings { Url = "testsrc=size=640x480", Width = 640, Height = 480, Fps = 30, Realtime = false };
         var observer = new QuietObserver();
         await using var source = new CameraSource("bench", settings, observer, NullLogger.Instance, TimeProvider.System);
         using var runner = new ModelRunner(package, session, settings.Geometry, 0f);

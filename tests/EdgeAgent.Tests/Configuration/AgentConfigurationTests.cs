@@ -29,15 +29,17 @@ public sealed class AgentConfigurationTests : IDisposable
         Assert.Equal(0.01, options.Models.Probation.MaxErrorRate);
         Assert.Equal(1.5, options.Models.Probation.MaxLatencyFactor);
         Assert.Equal("all", options.Streams[0].Publish);
+        Assert.Equal(1, Commands.CheckCommand.CameraSettingsFrom(options.Streams[0].Source).Threads);
     }
 
     [Fact]
     public void Overrides_replace_file_values()
     {
-        var options = AgentConfiguration.Load(_layout.Write(), new Dictionary<string, string?> { ["Mqtt:Port"] = "8883", ["Streams:0:Publish"] = "changes" });
+        var options = AgentConfiguration.Load(_layout.Write(), new Dictionary<string, string?> { ["Mqtt:Port"] = "8883", ["Streams:0:Publish"] = "changes", ["Streams:0:Source:Threads"] = "0" });
 
         Assert.Equal(8883, options.Mqtt.Port);
         Assert.Equal("changes", options.Streams[0].Publish);
+        Assert.Equal(0, Commands.CheckCommand.CameraSettingsFrom(options.Streams[0].Source).Threads);
     }
 
     [Theory]
@@ -64,6 +66,7 @@ public sealed class AgentConfigurationTests : IDisposable
     [InlineData("Streams:0:Source:Fps", "0", "Streams:0:Source:Fps is 0;")]
     [InlineData("Streams:0:Source:PixelFormat", "cmyk", "Streams:0:Source:PixelFormat is 'cmyk'; it must be rgb24, bgr24, gray, yuv420p")]
     [InlineData("Streams:0:Source:Url", "", "Streams:0:Source:Url is ''; it must be a V4L2 device")]
+    [InlineData("Streams:0:Source:Threads", "-1", "Streams:0:Source:Threads is -1; it must be 0 (ffmpeg's choice) up to 64")]
     public void Each_bad_value_is_named_with_its_key_value_and_what_is_allowed(string key, string value, string expected)
     {
         var error = Assert.Throws<ConfigurationException>(() => AgentConfiguration.Load(_layout.Write(), new Dictionary<string, string?> { [key] = value }));

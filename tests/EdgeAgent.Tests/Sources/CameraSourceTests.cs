@@ -139,19 +139,39 @@ public sealed class CameraSourceTests
     }
 
     [Theory]
-    [InlineData("/dev/video0", "-f v4l2 -framerate 15 -video_size 640x480 -i /dev/video0")]
-    [InlineData("rtsp://127.0.0.1:8554/cam", "-rtsp_transport tcp -i rtsp://127.0.0.1:8554/cam")]
-    [InlineData("http://127.0.0.1:8080/stream.mjpg", "-reconnect 1 -reconnect_streamed 1 -i http://127.0.0.1:8080/stream.mjpg")]
-    [InlineData("color=red", "-re -f lavfi -i color=red")]
-    [InlineData("lavfi:testsrc=d=2[a];smptebars=d=2[b];[a][b]concat=n=2", "-re -f lavfi -i testsrc=d=2[a];smptebars=d=2[b];[a][b]concat=n=2")]
-    [InlineData("/data/clip.mp4", "-re -stream_loop -1 -i /data/clip.mp4")]
-    [InlineData("/data/still.png", "-re -loop 1 -framerate 15 -i /data/still.png")]
-    public void Ffmpeg_input_arguments_follow_the_url(string url, string expected)
+    [InlineData("/dev/video0", "-f v4l2 -framerate 15 -video_size 640x480 -i /dev/video0", false)]
+    [InlineData("rtsp://127.0.0.1:8554/cam", "-rtsp_transport tcp -i rtsp://127.0.0.1:8554/cam", false)]
+    [InlineData("http://127.0.0.1:8080/stream.mjpg", "-reconnect 1 -reconnect_streamed 1 -i http://127.0.0.1:8080/stream.mjpg", false)]
+    [InlineData("color=red", "-f lavfi -i color=red", true)]
+    [InlineData("lavfi:testsrc=d=2[a];smptebars=d=2[b];[a][b]concat=n=2", "-f lavfi -i testsrc=d=2[a];smptebars=d=2[b];[a][b]concat=n=2", true)]
+    [InlineData("/data/clip.mp4", "-stream_loop -1 -i /data/clip.mp4", true)]
+    [InlineData("/data/still.png", "-loop 1 -framerate 15 -i /data/still.png", true)]
+    public void Ffmpeg_input_arguments_follow_the_url(string url, string expected, bool paced)
     {
         var arguments = string.Join(' ', FfmpegArguments.Build(new CameraSettings { Url = url, Fps = 15 }));
 
         Assert.Contains(expected, arguments, StringComparison.Ordinal);
+        Assert.DoesNotContain(" -re ", arguments, StringComparison.Ordinal);
+        var filters = paced ? "fps=15,scale=640:480:flags=bilinear,realtime" : "fps=15,scale=640:480:flags=bilinear";
+        Assert.EndsWith($"-vf {filters} -pix_fmt rgb24 -f rawvideo pipe:1", arguments, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Files_and_lavfi_sources_run_unpaced_when_not_realtime()
+    {
+        var arguments = string.Join(' ', FfmpegArguments.Build(new CameraSettings { Url = "testsrc", Fps = 15, Realtime = false }));
+
         Assert.EndsWith("-vf fps=15,scale=640:480:flags=bilinear -pix_fmt rgb24 -f rawvideo pipe:1", arguments, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(1, "-filter_threads 1 -threads 1 -f lavfi -i testsrc")]
+    [InlineData(0, "-filter_threads 0 -threads 0 -f lavfi -i testsrc")]
+    public void Ffmpeg_decodes_and_filters_on_the_threads_the_camera_allows(int threads, string expected)
+    {
+        var arguments = string.Join(' ', FfmpegArguments.Build(new CameraSettings { Url = "testsrc", Threads = threads }));
+
+        Assert.Contains(expected, arguments, StringComparison.Ordinal);
     }
 
     private static CameraSource Start(CameraSettings settings, ISourceObserver observer)
