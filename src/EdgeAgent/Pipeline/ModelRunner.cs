@@ -9,15 +9,18 @@ using EdgeAgent.Sources;
 namespace EdgeAgent.Pipeline;
 
 /// <summary>
-/// One stream's use of one model: the input tensor over a pinned buffer and the outputs allocated once, bound to
-/// the shared session, the preprocessing planned for the stream's frame size, and the postprocessing for the task.
-/// A steady frame allocates nothing. Not thread-safe: one per stream.
+/// One stream's use of one model: two input slots, each an input tensor over a pinned buffer with outputs allocated
+/// once and bound to the shared session, the preprocessing planned for the stream's frame size, and the
+/// postprocessing for the task. One slot can be prepared while the other is inferred (on two threads, never the
+/// same slot on both); <see cref="Run"/> does both steps on one. A steady frame allocates nothing.
 /// </summary>
 public sealed class ModelRunner : IDisposable
 {
     private readonly InferenceSession _session;
     private readonly ImagePreprocessor _preprocessor;
-    private readonly BoundModel _bound;
+    private readonly BoundModel[] _slots;
+    private readonly PreparedInput[] _prepared;
+    private BoundModel _last;
     private readonly Classifier? _classifier;
     private readonly DetectionDecoder? _detector;
     private readonly float _minScore;
@@ -58,40 +61,72 @@ public sealed class ModelRunner : IDisposable
         }
 
         // Last, so that nothing can throw once the native buffers are held.
-        _bound = new BoundModel(session, session.Inputs[0].ElementType, shape);
+        var first = new BoundModel(session, session.Inputs[0].ElementType, shape);
+        try
+        {
+            _slots = [first, new BoundModel(session, session.Inputs[0].ElementType, shape)];
+        }
+        catch
+        {
+            first.Dispose();
+            throw;
+        }
+
+        _prepared = new PreparedInput[_slots.Length];
+        _last = first;
         Result = new InferenceResult(descriptor.Postprocess.TopK);
     }
+
+    /// <summary>Input slots: frames that may be prepared or inferred at once.</summary>
+    public int Slots => _slots.Length;
 
     public ModelPackage Package { get; }
 
     /// <summary>The outcome of the last <see cref="Run"/>.</summary>
     public InferenceResult Result { get; }
 
-    /// <summary>The outputs as the last run left them (for the <c>raw</c> task).</summary>
-    public IReadOnlyList<OrtTensor> Outputs => _bound.Outputs;
+    /// <summary>The outputs as the last inference left them (for the <c>raw</c> task).</summary>
+    public IReadOnlyList<OrtTensor> Outputs => _last.Outputs;
 
     public IReadOnlyList<NodeInfo> OutputInfo => _session.Outputs;
 
     /// <summary>Preprocesses <paramref name="frame"/>, runs the model and postprocesses into <see cref="Result"/>.</summary>
     public InferenceResult Run(Frame frame, CancellationToken cancellationToken = default)
     {
+        Prepare(frame, 0);
+        return Infer(0, cancellationToken);
+    }
+
+    /// <summary>Preprocesses <paramref name="frame"/> into input <paramref name="slot"/>; the frame may be released after.</summary>
+    public void Prepare(Frame frame, int slot)
+    {
         ArgumentNullException.ThrowIfNull(frame);
         var start = Stopwatch.GetTimestamp();
-        switch (_bound.Input.ElementType)
+        var input = _slots[slot].Input;
+        switch (input.ElementType)
         {
             case TensorElementType.UInt8:
-                _preprocessor.Run(frame.Buffer, _bound.Input.AsSpan<byte>());
+                _preprocessor.Run(frame.Buffer, input.AsSpan<byte>());
                 break;
             case TensorElementType.Int8:
-                _preprocessor.Run(frame.Buffer, _bound.Input.AsSpan<sbyte>());
+                _preprocessor.Run(frame.Buffer, input.AsSpan<sbyte>());
                 break;
             default:
-                _preprocessor.Run(frame.Buffer, _bound.Input.AsSpan<float>());
+                _preprocessor.Run(frame.Buffer, input.AsSpan<float>());
                 break;
         }
 
-        var preprocessed = Stopwatch.GetTimestamp();
-        _bound.Run(cancellationToken);
+        _prepared[slot] = new PreparedInput(frame.Index, frame.Timestamp, start, Stopwatch.GetTimestamp());
+    }
+
+    /// <summary>Runs the model on input <paramref name="slot"/> as <see cref="Prepare"/> left it and postprocesses into <see cref="Result"/>.</summary>
+    public InferenceResult Infer(int slot, CancellationToken cancellationToken = default)
+    {
+        var bound = _slots[slot];
+        var prepared = _prepared[slot];
+        var start = Stopwatch.GetTimestamp();
+        bound.Run(cancellationToken);
+        _last = bound;
         var inferred = Stopwatch.GetTimestamp();
 
         var result = Result;
@@ -99,20 +134,31 @@ public sealed class ModelRunner : IDisposable
         result.SetDetections([], 0);
         if (_classifier is not null)
         {
-            result.TopCount = _classifier.Run(_bound.Outputs[0].AsSpan<float>(), result.TopBuffer);
+            result.TopCount = _classifier.Run(bound.Outputs[0].AsSpan<float>(), result.TopBuffer);
         }
         else if (_detector is not null)
         {
-            var second = _detector.OutputCount > 1 ? _bound.Outputs[1].AsSpan<float>() : default;
-            result.SetDetections(_detector.Run(_bound.Outputs[0].AsSpan<float>(), _bound.Outputs[0].Shape, second, _preprocessor.Mapping), _minScore);
+            var second = _detector.OutputCount > 1 ? bound.Outputs[1].AsSpan<float>() : default;
+            result.SetDetections(_detector.Run(bound.Outputs[0].AsSpan<float>(), bound.Outputs[0].Shape, second, _preprocessor.Mapping), _minScore);
         }
 
         var done = Stopwatch.GetTimestamp();
-        result.FrameIndex = frame.Index;
-        result.Timestamp = frame.Timestamp;
-        result.SetTimings(start, preprocessed, inferred, done);
+        result.FrameIndex = prepared.FrameIndex;
+        result.Timestamp = prepared.Timestamp;
+        result.PreMs = Stopwatch.GetElapsedTime(prepared.Started, prepared.Done).TotalMilliseconds;
+        result.InferMs = Stopwatch.GetElapsedTime(start, inferred).TotalMilliseconds;
+        result.PostMs = Stopwatch.GetElapsedTime(inferred, done).TotalMilliseconds;
         return result;
     }
 
-    public void Dispose() => _bound.Dispose();
+    public void Dispose()
+    {
+        foreach (var slot in _slots)
+        {
+            slot.Dispose();
+        }
+    }
+
+    /// <summary>What <see cref="Prepare"/> put in a slot: the frame's identity and when preprocessing started and ended.</summary>
+    private readonly record struct PreparedInput(long FrameIndex, DateTimeOffset Timestamp, long Started, long Done);
 }

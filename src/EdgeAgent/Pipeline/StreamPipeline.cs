@@ -5,10 +5,11 @@ using Microsoft.Extensions.Logging;
 namespace EdgeAgent.Pipeline;
 
 /// <summary>
-/// One stream: takes the newest frame from its source, throttles to MaxFps, runs the model, and hands each result
-/// the publish mode lets through to the sink with the stream's next seq. A failed inference is counted and logged
-/// and the next frame goes on. A model swap is taken between two frames by the loop itself, so no frame runs on a
-/// half-swapped model and none is dropped for it.
+/// One stream: takes the newest frame from its source, throttles to MaxFps, preprocesses it on one thread and runs
+/// the model on another, and hands each result the publish mode lets through to the sink with the stream's next seq.
+/// A failed inference is counted and logged and the next frame goes on. A model swap is taken between two frames,
+/// once those prepared for the old model are inferred, so no frame runs on a half-swapped model and none is dropped
+/// for it.
 /// </summary>
 public sealed class StreamPipeline(
     string stream,
@@ -60,18 +61,60 @@ public sealed class StreamPipeline(
     public void CancelPendingSwap() => _swap.Cancel();
 
     /// <summary>
-    /// Runs until <paramref name="stopping"/> fires (the task is then cancelled) or the source's channel ends, on a
-    /// thread of its own that blocks while it waits for a frame. Inference holds the thread for milliseconds at a
-    /// time: on the thread pool, the pool took it for a blocked worker and started new threads.
+    /// Runs until <paramref name="stopping"/> fires (the task is then cancelled) or the source's channel ends, on two
+    /// threads of the stream's own that block while they wait: one takes the newest frame and preprocesses it into a
+    /// free input slot while the other runs inference on the slot prepared before, so preprocessing is off the
+    /// inference thread. Inference holds a thread for milliseconds at a time: on the thread pool, the pool took it for
+    /// a blocked worker and started new threads.
     /// </summary>
     public Task RunAsync(CancellationToken stopping)
+    {
+        var prepared = new PreparedFrames(_current.Runner.Slots, stopping);
+        var preparing = OnThread($"prep:{stream}", () =>
+        {
+            try
+            {
+                Prepare(prepared, stopping);
+            }
+            finally
+            {
+                prepared.Complete();
+            }
+        }, stopping);
+        var inferring = OnThread($"infer:{stream}", () =>
+        {
+            try
+            {
+                Infer(prepared, stopping);
+            }
+            finally
+            {
+                prepared.Close();
+            }
+        }, stopping);
+        return WhenBothEndAsync(preparing, inferring, prepared);
+    }
+
+    private static async Task WhenBothEndAsync(Task preparing, Task inferring, PreparedFrames prepared)
+    {
+        try
+        {
+            await Task.WhenAll(preparing, inferring).ConfigureAwait(false);
+        }
+        finally
+        {
+            prepared.Dispose();
+        }
+    }
+
+    private static Task OnThread(string name, Action body, CancellationToken stopping)
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var thread = new Thread(() =>
         {
             try
             {
-                Run(stopping);
+                body();
                 done.TrySetResult();
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
@@ -85,70 +128,115 @@ public sealed class StreamPipeline(
         })
         {
             IsBackground = true,
-            Name = $"infer:{stream}",
+            Name = name,
         };
         thread.Start();
         return done.Task;
     }
 
-    private void Run(CancellationToken stopping)
+    /// <summary>
+    /// The preparing thread: waits for room, then for a frame, throttles, takes a pending swap once the frames
+    /// prepared for the old model are inferred (so none runs on a half-swapped model and none is dropped for it), and
+    /// preprocesses the frame into the serving model's next slot.
+    /// </summary>
+    private void Prepare(PreparedFrames prepared, CancellationToken stopping)
     {
         Log.Started(logger, stream, _current.Runner.Package.Name, _current.Runner.Package.Version);
         var frames = source.Frames;
-        var (width, height) = (source.Width, source.Height);
         var raw = IsRaw(_current);
+        var slot = 0;
         using var wait = new ChannelWait<Frame>(frames, stopping);
-        while (wait.Wait())
+        while (prepared.WaitForRoom() && wait.Wait())
         {
-            while (frames.TryRead(out var frame))
+            if (!frames.TryRead(out var frame))
             {
-                if (!throttle.Admit())
+                continue;
+            }
+
+            if (!throttle.Admit())
+            {
+                Interlocked.Increment(ref _throttled);
+                frame.Release();
+                continue;
+            }
+
+            if (_swap.HasOffer)
+            {
+                if (!prepared.WaitUntilIdle())
                 {
-                    Interlocked.Increment(ref _throttled);
                     frame.Release();
-                    continue;
+                    return;
                 }
 
                 if (_swap.Take(_current) is { } next)
                 {
                     Volatile.Write(ref _current, next);
                     raw = IsRaw(next);
+                    slot = 0;
                 }
+            }
 
-                var (runner, writer, watch, _) = _current;
-                var package = runner.Package;
-                InferenceResult result;
-                try
-                {
-                    result = runner.Run(frame, stopping);
-                }
-                catch (OrtException ex)
-                {
-                    Interlocked.Increment(ref _failed);
-                    watch?.Failed(ex.Message);
-                    Log.InferenceFailed(logger, stream, package.Name, package.Version, ex.Message);
-                    continue;
-                }
-                finally
-                {
-                    frame.Release();
-                }
+            var serving = _current;
+            try
+            {
+                serving.Runner.Prepare(frame, slot);
+            }
+            finally
+            {
+                frame.Release();
+            }
 
-                Interlocked.Increment(ref _inferred);
-                watch?.Inferred(runner.Outputs, runner.OutputInfo, result);
-                _latencies.Add(result.TotalMs);
+            prepared.Add(new PreparedFrame(serving, slot, raw));
+            slot = (slot + 1) % serving.Runner.Slots;
+        }
+    }
 
-                if (!policy.ShouldPublish(result))
-                {
-                    continue;
-                }
-
-                var seq = sink.NextSeq(stream);
-                var payload = writer.Write(seq, result, width, height, raw ? runner.Outputs : null, raw ? runner.OutputInfo : null);
-                sink.Enqueue(stream, seq, payload.Span);
-                Interlocked.Increment(ref _published);
+    /// <summary>The inference thread: runs each prepared frame, counts and logs a failure and goes on, publishes what the policy lets through.</summary>
+    private void Infer(PreparedFrames prepared, CancellationToken stopping)
+    {
+        var (width, height) = (source.Width, source.Height);
+        while (prepared.Take(out var item))
+        {
+            try
+            {
+                InferOne(item, width, height, stopping);
+            }
+            finally
+            {
+                prepared.Done();
             }
         }
+    }
+
+    private void InferOne(in PreparedFrame item, int width, int height, CancellationToken stopping)
+    {
+        var (runner, writer, watch, _) = item.Serving;
+        InferenceResult result;
+        try
+        {
+            result = runner.Infer(item.Slot, stopping);
+        }
+        catch (OrtException ex)
+        {
+            Interlocked.Increment(ref _failed);
+            watch?.Failed(ex.Message);
+            Log.InferenceFailed(logger, stream, runner.Package.Name, runner.Package.Version, ex.Message);
+            return;
+        }
+
+        Interlocked.Increment(ref _inferred);
+        watch?.Inferred(runner.Outputs, runner.OutputInfo, result);
+        _latencies.Add(result.TotalMs);
+
+        if (!policy.ShouldPublish(result))
+        {
+            return;
+        }
+
+        var seq = sink.NextSeq(stream);
+        var payload = writer.Write(seq, result, width, height, item.Raw ? runner.Outputs : null, item.Raw ? runner.OutputInfo : null);
+        sink.Enqueue(stream, seq, payload.Span);
+        Interlocked.Increment(ref _published);
     }
 
     private static bool IsRaw(ServingModel serving) => serving.Runner.Package.Descriptor.Task == "raw";

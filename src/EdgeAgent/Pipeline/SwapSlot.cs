@@ -22,6 +22,9 @@ internal sealed class SwapSlot<T>
         return swap.Released.Task;
     }
 
+    /// <summary>Whether a model is on offer (a hint: an offer may come or be cancelled right after).</summary>
+    public bool HasOffer => Volatile.Read(ref _pending) is not null;
+
     /// <summary>On the loop: the model offered since the last call, handing <paramref name="current"/> back to its offerer; null when none.</summary>
     public T? Take(T current)
     {

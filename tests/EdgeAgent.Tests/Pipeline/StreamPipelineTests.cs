@@ -135,6 +135,28 @@ public sealed class StreamPipelineTests(OrtEnvironmentFixture ort) : IDisposable
     }
 
     [Fact]
+    public async Task Each_input_slot_keeps_the_frame_prepared_into_it_until_it_is_inferred()
+    {
+        var package = ModelPackage.FindHighest(Path.Combine(_layout.Root, "models"), "classifier");
+        using var session = ort.Environment.CreateSession(package.ModelPath, new InferenceSessionOptions { IntraOpThreads = 1 });
+        var geometry = new FrameGeometry(640, 480, PixelFormat.Rgb24);
+        using var runner = new ModelRunner(package, session, geometry, 0f);
+        Assert.Equal(2, runner.Slots);
+
+        // Both prepared before either is inferred, their frames released (back in the pool) at once.
+        var goldfish = await OneFrameAsync("goldfish.jpg");
+        runner.Prepare(goldfish, 0);
+        goldfish.Release();
+        var eagle = await OneFrameAsync("bald-eagle.jpg");
+        runner.Prepare(eagle, 1);
+        eagle.Release();
+
+        Assert.Equal(22, runner.Infer(1).Top[0].Index);
+        Assert.Equal(1, runner.Infer(0).Top[0].Index);
+        Assert.Equal(22, runner.Infer(1).Top[0].Index);
+    }
+
+    [Fact]
     public void The_throttle_admits_at_most_max_fps_on_a_steady_schedule()
     {
         var time = new ManualTimeProvider();
@@ -178,6 +200,14 @@ public sealed class StreamPipelineTests(OrtEnvironmentFixture ort) : IDisposable
         await stop.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => running);
         return seen;
+    }
+
+    private static async Task<Frame> OneFrameAsync(string photo)
+    {
+        var settings = new CameraSettings { Url = TestPaths.Shared("images", photo), Width = 640, Height = 480, Fps = 10 };
+        await using var source = new CameraSource("photo", settings, new RecordingObserver(), NullLogger.Instance, TimeProvider.System);
+        source.Start();
+        return await source.Frames.ReadAsync().AsTask().WaitAsync(s_wait);
     }
 
     /// <summary>An MJPEG video of the photos, two seconds each at 10 fps, letterboxed to 640x480.</summary>
