@@ -17,7 +17,10 @@ public sealed record CameraSettings
     /// <summary>Files and images start again at their end.</summary>
     public bool Loop { get; init; } = true;
 
-    /// <summary>Files and lavfi sources are paced at their frame rate; off, they run as fast as they decode (benchmarks).</summary>
+    /// <summary>
+    /// Files and lavfi sources are paced at their frame rate; off, they run as fast as the pipeline takes their frames,
+    /// none replaced by a newer one (benchmarks, tests). A live camera keeps its own pace either way.
+    /// </summary>
     public bool Realtime { get; init; } = true;
 
     public PixelFormat PixelFormat { get; init; } = PixelFormat.Rgb24;

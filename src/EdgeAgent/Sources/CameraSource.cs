@@ -8,6 +8,8 @@ namespace EdgeAgent.Sources;
 /// <summary>
 /// A camera or exec stream: a child process writing raw frames to its stdout, read into pooled frames and handed to
 /// the pipeline through a one-slot channel that keeps only the newest frame (older ones are dropped and counted).
+/// A file or lavfi source that is not paced (<see cref="CameraSettings.Realtime"/> off) is read only once the pipeline
+/// has taken the frame before, so ffmpeg makes no frame that would be dropped.
 /// A process that exits or stalls is killed, reaped and restarted with exponential backoff and jitter, for ever;
 /// the loss and the recovery are reported once each.
 /// </summary>
@@ -22,6 +24,10 @@ public sealed class CameraSource : IStreamSource
     private readonly Channel<Frame> _frames;
     private readonly CancellationTokenSource _stopping = new();
     private readonly SourceHealth _health;
+    private readonly bool _lossless;
+    // Not disposed: the pipeline may release a frame after the source is gone, and a wait never needs its kernel handle.
+    private readonly ManualResetEventSlim _taken = new(initialState: false, spinCount: 0);
+    private volatile bool _abandonReading;
     private Task _run = Task.CompletedTask;
     private long _read;
     private long _dropped;
@@ -36,7 +42,8 @@ public sealed class CameraSource : IStreamSource
         _logger = logger;
         _time = time;
         _health = new SourceHealth(stream, observer, logger, time);
-        _pool = new FramePool(settings.Geometry.ByteCount);
+        _lossless = settings.Command is null && !settings.Realtime && !FfmpegArguments.IsLive(settings.Url);
+        _pool = new FramePool(settings.Geometry.ByteCount, _lossless ? _taken.Set : null);
         _frames = Channel.CreateBounded<Frame>(
             new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true, SingleWriter = true },
             frame =>
@@ -167,7 +174,16 @@ public sealed class CameraSource : IStreamSource
         {
             ChildStart.Kill(process);
             process.WaitForExit();
+            // A reader waiting for the pipeline to take a frame (lossless) is told to give up when the source stops or
+            // the child stalled; after a child that ended, it delivers what the pipe still holds.
+            if (stalled || stopping.IsCancellationRequested)
+            {
+                _abandonReading = true;
+                _taken.Set();
+            }
+
             reader.Join();
+            _abandonReading = false;
             errors.Join();
             ProcessId = null;
         }
@@ -206,11 +222,34 @@ public sealed class CameraSource : IStreamSource
             frame.Timestamp = _time.GetUtcNow();
             Volatile.Write(ref _lastFrameTimestamp, _time.GetTimestamp());
             _health.Restore();
+            if (_lossless && !WaitUntilTaken())
+            {
+                frame.Release();
+                return;
+            }
+
             if (!_frames.Writer.TryWrite(frame))
             {
                 frame.Release();
             }
         }
+    }
+
+    /// <summary>Blocks until the channel is empty (every frame in it is released after it is read); false once told to give up.</summary>
+    private bool WaitUntilTaken()
+    {
+        while (_frames.Reader.Count > 0)
+        {
+            if (_abandonReading)
+            {
+                return false;
+            }
+
+            _taken.Wait();
+            _taken.Reset();
+        }
+
+        return !_abandonReading;
     }
 
     private void ForwardErrors(Process process, string program, StrongBox<string> lastError)

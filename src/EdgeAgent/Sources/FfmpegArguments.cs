@@ -21,7 +21,6 @@ public static class FfmpegArguments
         var threads = camera.Threads.ToString(CultureInfo.InvariantCulture);
         var args = new List<string> { "-hide_banner", "-loglevel", "warning", "-nostdin", "-filter_threads", threads, "-threads", threads };
         var url = camera.Url;
-        var live = true;
         if (url.StartsWith("/dev/video", StringComparison.Ordinal))
         {
             args.AddRange(["-f", "v4l2", "-framerate", fps, "-video_size", $"{camera.Width}x{camera.Height}", "-i", url]);
@@ -36,17 +35,14 @@ public static class FfmpegArguments
         }
         else if (IsLavfi(url))
         {
-            live = false;
             args.AddRange(["-f", "lavfi", "-i", url.StartsWith(LavfiPrefix, StringComparison.Ordinal) ? url[LavfiPrefix.Length..] : url]);
         }
         else if (s_imageExtensions.Contains(Path.GetExtension(url).ToLowerInvariant()))
         {
-            live = false;
             args.AddRange(camera.Loop ? ["-loop", "1", "-framerate", fps, "-i", url] : ["-i", url]);
         }
         else
         {
-            live = false;
             if (camera.Loop)
             {
                 args.AddRange(["-stream_loop", "-1"]);
@@ -58,7 +54,7 @@ public static class FfmpegArguments
         // Paced by the realtime filter, which sleeps until each frame's time, rather than by -re, which reads ahead
         // and sleeps 10 ms whenever it is early: frames came in bursts with 11 ms gaps (at 450 fps, 150 gaps over
         // 5 ms in 1,323 frames against 3 in 1,415), and the newest-frame channel dropped all but the last of a burst.
-        var pacing = camera.Realtime && !live ? ",realtime" : string.Empty;
+        var pacing = camera.Realtime && !IsLive(url) ? ",realtime" : string.Empty;
         args.AddRange([
             "-an", "-sn", "-dn",
             "-vf", $"fps={fps},scale={camera.Width}:{camera.Height}:flags=bilinear{pacing}",
@@ -66,6 +62,15 @@ public static class FfmpegArguments
             "-f", "rawvideo", "pipe:1",
         ]);
         return args;
+    }
+
+    /// <summary>A V4L2 device or a network stream: it makes frames at its own pace, which ffmpeg cannot slow down.</summary>
+    public static bool IsLive(string url)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        return url.StartsWith("/dev/video", StringComparison.Ordinal)
+            || url.StartsWith("rtsp://", StringComparison.Ordinal) || url.StartsWith("rtsps://", StringComparison.Ordinal)
+            || url.StartsWith("http://", StringComparison.Ordinal) || url.StartsWith("https://", StringComparison.Ordinal);
     }
 
     /// <summary>Marks any lavfi filter graph, such as several test patterns concatenated.</summary>

@@ -2,8 +2,11 @@ using System.Collections.Concurrent;
 
 namespace EdgeAgent.Sources;
 
-/// <summary>Frames of one size, reused: after the first few, reading a frame allocates nothing.</summary>
-public sealed class FramePool(int frameBytes)
+/// <summary>
+/// Frames of one size, reused: after the first few, reading a frame allocates nothing. <paramref name="returned"/>,
+/// if given, is called each time a frame comes back.
+/// </summary>
+public sealed class FramePool(int frameBytes, Action? returned = null)
 {
     private readonly ConcurrentQueue<Frame> _free = new();
     private int _created;
@@ -24,5 +27,9 @@ public sealed class FramePool(int frameBytes)
         return new Frame(this, FrameBytes);
     }
 
-    internal void Return(Frame frame) => _free.Enqueue(frame);
+    internal void Return(Frame frame)
+    {
+        _free.Enqueue(frame);
+        returned?.Invoke();
+    }
 }

@@ -46,8 +46,9 @@ internal static class PipelineBenchCommand
 
         await Console.Error.WriteLineAsync("bench: pipeline throughput against the bare Run loop");
         var unpaced = await PipelineThroughput.MeasureAsync(package, session, pairs, block, cameraFps: null);
-        // Unpaced, ffmpeg makes frames as fast as the pipe takes them (~1,000/s, a whole core, on a 2-core machine). A camera paced
-        // at a quarter above what the bare loop reaches still keeps inference busy without starving it of a core.
+        // Unpaced, ffmpeg makes each frame once the pipeline has taken the one before (the target's row). Paced a quarter above
+        // what the bare loop reaches, it makes frames at its own rate, as a camera faster than inference, and the pipeline
+        // keeps the newest.
         var paced = await PipelineThroughput.MeasureAsync(package, session, pairs, block, cameraFps: Math.Ceiling(unpaced.BareFps * 1.25));
         await Console.Error.WriteLineAsync("bench: per-frame cost outside inference");
         var cost = await FrameCost.MeasureAsync(package, session, blocks: 20, framesPerBlock: 200);

@@ -23,7 +23,7 @@ internal sealed record PipelineReport(
         {
             var camera = t.CameraFps is { } fps ? string.Create(c, $"camera {fps:0} fps") : "camera unpaced";
             output.WriteLine(string.Create(c, $"  {camera,-15} pipeline {t.PipelineFps:0.0} fps   bare Run loop {t.BareFps:0.0} fps   pipeline/bare {t.Ratio.Median:0.000} [{t.Ratio.Min:0.000}-{t.Ratio.Max:0.000}] over {t.Pairs} pairs of {t.BlockSeconds:0.#} s"));
-            output.WriteLine(string.Create(c, $"  per frame       pipeline busy {t.BusyMs:0.00} ms (pre+infer+post, mean) of {1000 / t.PipelineFps:0.00} ms between results; bare Run {1000 / t.BareFps:0.00} ms"));
+            output.WriteLine(string.Create(c, $"  per frame       pipeline busy {t.BusyMs:0.00} ms (pre on its own thread + infer + post, mean) of {1000 / t.PipelineFps:0.00} ms between results; bare Run {1000 / t.BareFps:0.00} ms"));
             output.WriteLine(string.Create(c, $"  allocations     {t.BytesPerFrame:0.0} managed bytes per frame through the pipeline ({t.Frames} frames, {t.SourceLosses} source losses)"));
         }
 
@@ -39,7 +39,7 @@ internal sealed record PipelineReport(
         output.WriteLine();
         output.WriteLine("Targets (issue 5):");
         var cached = Startups.Where(s => s.CachedGraph).ToList();
-        Target(output, "pipeline throughput >= 0.97x the bare Run loop (camera paced above it)", Paced.Ratio.Median >= 0.97, Paced.Ratio.Median.ToString("0.000", c));
+        Target(output, "pipeline throughput >= 0.97x the bare Run loop (camera unpaced)", Unpaced.Ratio.Median >= 0.97, Unpaced.Ratio.Median.ToString("0.000", c));
         Target(output, "< 0.5 ms per 640x480 frame outside inference", f.TotalUs < 500, $"{f.TotalUs:0.0} us");
         var bytes = Math.Max(Unpaced.BytesPerFrame, Paced.BytesPerFrame);
         Target(output, "0 managed bytes per frame", bytes < 1 && f.BytesPerFrame < 1, $"{bytes:0.0} B pipeline, {f.BytesPerFrame:0.0} B steps");

@@ -23,7 +23,7 @@ internal sealed record ThroughputResult(
     int SourceLosses);
 
 /// <summary>
-/// An ffmpeg camera (640x480 rgb24, unpaced: as fast as the pipe takes frames, or paced at a given rate) through the whole stream pipeline
+/// An ffmpeg camera (640x480 rgb24, unpaced: as fast as the pipeline takes frames, or paced at a given rate) through the whole stream pipeline
 /// (preprocessing, the shared session, postprocessing, the result writer, a sink), against bare calls of the
 /// function table's Run slot on the same session; both at the session's intra-op threads, in alternating blocks.
 /// </summary>

@@ -32,6 +32,49 @@ public sealed class CameraSourceTests
     }
 
     [Fact]
+    public async Task An_unpaced_pattern_waits_for_the_pipeline_and_drops_nothing_while_a_paced_one_keeps_its_pace()
+    {
+        var unpaced = new CameraSettings { Url = "testsrc", Width = 64, Height = 48, Fps = 200, Realtime = false };
+        var paced = unpaced with { Realtime = true };
+        await using var lossless = Start(unpaced, new RecordingObserver());
+        await using var newest = Start(paced, new RecordingObserver());
+
+        // A slow pipeline: a frame taken every 20 ms, while ffmpeg could make thousands a second.
+        var indexes = new List<long>();
+        while (indexes.Count < 25)
+        {
+            var frame = await lossless.Frames.ReadAsync().AsTask().WaitAsync(s_wait);
+            indexes.Add(frame.Index);
+            frame.Release();
+            (await newest.Frames.ReadAsync().AsTask().WaitAsync(s_wait)).Release();
+            await Task.Delay(20);
+        }
+
+        Assert.Equal(Enumerable.Range(0, 25).Select(i => (long)i), indexes);
+        Assert.Equal(0, lossless.FramesDropped);
+        Assert.InRange(lossless.FramesRead, 25, 27);
+        Assert.True(newest.FramesDropped > 0, "the paced source at 200 fps should have replaced frames the slow reader left");
+    }
+
+    [Fact]
+    public async Task An_unpaced_source_that_nobody_reads_stops_at_once_and_its_ffmpeg_is_reaped()
+    {
+        var source = Start(new CameraSettings { Url = "testsrc", Width = 64, Height = 48, Fps = 200, Realtime = false }, new RecordingObserver());
+        (await source.Frames.ReadAsync().AsTask().WaitAsync(s_wait)).Release();
+        while (source.FramesRead < 2)
+        {
+            await Task.Delay(10);
+        }
+
+        var pid = source.ProcessId!.Value;
+
+        await source.DisposeAsync().AsTask().WaitAsync(s_wait);
+
+        Assert.Equal(SourceState.Stopped, source.State);
+        Assert.Throws<ArgumentException>(() => Process.GetProcessById(pid));
+    }
+
+    [Fact]
     public async Task A_looped_image_arrives_as_ffmpeg_decodes_it_at_the_stream_size()
     {
         var photo = TestPaths.Shared("images", "goldfish.jpg");
