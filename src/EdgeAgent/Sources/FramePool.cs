@@ -13,6 +13,16 @@ public sealed class FramePool(int frameBytes, Action? returned = null)
 
     public int FrameBytes { get; } = frameBytes > 0 ? frameBytes : throw new ArgumentOutOfRangeException(nameof(frameBytes));
 
+    /// <summary>Allocates frames up to <paramref name="count"/> in all now, so that a stream that needs that many allocates none later.</summary>
+    public void Reserve(int count)
+    {
+        while (Created < count)
+        {
+            Interlocked.Increment(ref _created);
+            _free.Enqueue(new Frame(this, FrameBytes));
+        }
+    }
+
     /// <summary>How many frames were ever allocated: it stops growing once the pipeline is in steady state.</summary>
     public int Created => Volatile.Read(ref _created);
 
