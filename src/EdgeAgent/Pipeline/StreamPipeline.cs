@@ -70,28 +70,8 @@ public sealed class StreamPipeline(
     public Task RunAsync(CancellationToken stopping)
     {
         var prepared = new PreparedFrames(_current.Runner.Slots, stopping);
-        var preparing = OnThread($"prep:{stream}", () =>
-        {
-            try
-            {
-                Prepare(prepared, stopping);
-            }
-            finally
-            {
-                prepared.Complete();
-            }
-        }, stopping);
-        var inferring = OnThread($"infer:{stream}", () =>
-        {
-            try
-            {
-                Infer(prepared, stopping);
-            }
-            finally
-            {
-                prepared.Close();
-            }
-        }, stopping);
+        var preparing = OnThread($"prep:{stream}", () => Prepare(prepared, stopping), prepared.Complete, stopping);
+        var inferring = OnThread($"infer:{stream}", () => Infer(prepared, stopping), prepared.Close, stopping);
         return WhenBothEndAsync(preparing, inferring, prepared);
     }
 
@@ -107,14 +87,23 @@ public sealed class StreamPipeline(
         }
     }
 
-    private static Task OnThread(string name, Action body, CancellationToken stopping)
+    /// <summary>Runs <paramref name="body"/> on a new thread, then <paramref name="ended"/> however it ended.</summary>
+    private static Task OnThread(string name, Action body, Action ended, CancellationToken stopping)
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var thread = new Thread(() =>
         {
             try
             {
-                body();
+                try
+                {
+                    body();
+                }
+                finally
+                {
+                    ended();
+                }
+
                 done.TrySetResult();
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
