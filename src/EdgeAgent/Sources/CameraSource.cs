@@ -28,6 +28,7 @@ public sealed class CameraSource : IStreamSource
     // Not disposed: the pipeline may release a frame after the source is gone, and a wait never needs its kernel handle.
     private readonly ManualResetEventSlim _taken = new(initialState: false, spinCount: 0);
     private volatile bool _abandonReading;
+    private volatile bool _waitingForPipeline;
     private Task _run = Task.CompletedTask;
     private long _read;
     private long _dropped;
@@ -166,7 +167,7 @@ public sealed class CameraSource : IStreamSource
         {
             while (!process.HasExited && await ticks.WaitForNextTickAsync(stopping))
             {
-                if (!process.HasExited && _time.GetElapsedTime(Volatile.Read(ref _lastFrameTimestamp)) > _settings.StallTimeout)
+                if (!process.HasExited && !_waitingForPipeline && _time.GetElapsedTime(Volatile.Read(ref _lastFrameTimestamp)) > _settings.StallTimeout)
                 {
                     stalled = true;
                     break;
@@ -225,10 +226,18 @@ public sealed class CameraSource : IStreamSource
             frame.Timestamp = _time.GetUtcNow();
             Volatile.Write(ref _lastFrameTimestamp, _time.GetTimestamp());
             _health.Restore();
-            if (_lossless && !WaitUntilTaken())
+            if (_lossless)
             {
-                frame.Release();
-                return;
+                // A slow or paused pipeline is not a stalled child: the stall clock starts again once it takes the frame.
+                _waitingForPipeline = true;
+                var taken = WaitUntilTaken();
+                Volatile.Write(ref _lastFrameTimestamp, _time.GetTimestamp());
+                _waitingForPipeline = false;
+                if (!taken)
+                {
+                    frame.Release();
+                    return;
+                }
             }
 
             if (!_frames.Writer.TryWrite(frame))

@@ -32,7 +32,7 @@ internal static class FrameCost
         var scores = runner.Outputs[0].AsSpan<float>().ToArray();
         var classifier = new Classifier(package.Descriptor.Postprocess.Softmax, package.Descriptor.Postprocess.TopK);
         using var writer = new ResultWriter("bench", "bench", package);
-        var sink = new CountingSink();
+        using var sink = new CountingSink();
 
         var pre = new double[blocks];
         var post = new double[blocks];

@@ -11,8 +11,8 @@ internal static class PipelineBenchCommand
     public static Command Create()
     {
         var models = new Option<string>("--models") { Description = "The folder of real models (../shared/models)", Required = true };
-        var pairs = new Option<int>("--pairs") { Description = "Alternating pipeline/bare blocks", DefaultValueFactory = _ => 9 };
-        var blockSeconds = new Option<double>("--block-seconds") { Description = "Seconds each throughput block counts frames", DefaultValueFactory = _ => 3 };
+        var pairs = new Option<int>("--pairs") { Description = "Alternating pipeline/bare blocks", DefaultValueFactory = _ => 20 };
+        var blockSeconds = new Option<double>("--block-seconds") { Description = "Seconds each throughput block counts frames", DefaultValueFactory = _ => 1.5 };
         var json = new Option<string>("--json")
         {
             Description = "Where to write the results as JSON",

@@ -26,6 +26,9 @@ internal sealed record ThroughputResult(
 /// An ffmpeg camera (640x480 rgb24, unpaced: as fast as the pipeline takes frames, or paced at a given rate) through the whole stream pipeline
 /// (preprocessing, the shared session, postprocessing, the result writer, a sink), against bare calls of the
 /// function table's Run slot on the same session; both at the session's intra-op threads, in alternating blocks.
+/// Unpaced, one pipeline runs the whole row and is paused during the bare blocks (its sink holds the inference thread,
+/// and behind it the preparing thread, the frame reader and ffmpeg all block), so a pair's two blocks follow each other
+/// at once. Paced, ffmpeg would catch up after a pause with a burst, so each pipeline block starts a camera of its own.
 /// </summary>
 internal static class PipelineThroughput
 {
@@ -37,47 +40,56 @@ internal static class PipelineThroughput
         using var bare = new BareSide(session, buffers);
         bare.Warm(20, 300);
 
-        var ratios = new List<double>();
-        var pipelineFps = new List<double>();
+        var blocks = new List<PipelineBlock>();
         var bareFps = new List<double>();
-        var busyMs = new List<double>();
-        long allocated = 0, frames = 0;
         var losses = 0;
-        for (var pair = 0; pair < pairs; pair++)
+        var held = cameraFps is null ? await RunningPipeline.StartAsync(package, session, null) : null;
+        try
         {
-            // Alternate which side goes first, so a drift of the machine over the run favours neither.
-            double ours = 0, floor = 0;
-            for (var k = 0; k < 2; k++)
+            for (var pair = 0; pair < pairs; pair++)
             {
-                if ((pair + k) % 2 == 0)
+                // Alternate which side goes first, so a drift of the machine over the run favours neither.
+                for (var k = 0; k < 2; k++)
                 {
-                    var run = await RunPipelineAsync(package, session, block, cameraFps);
-                    ours = run.Fps;
-                    busyMs.Add(run.BusyMs);
-                    allocated += run.Allocated;
-                    frames += run.Frames;
-                    losses += run.Losses;
-                }
-                else
-                {
-                    floor = RunBare(bare, block);
+                    if ((pair + k) % 2 == 0)
+                    {
+                        if (held is not null)
+                        {
+                            blocks.Add(await held.MeasureAsync(block));
+                        }
+                        else
+                        {
+                            await using var own = await RunningPipeline.StartAsync(package, session, cameraFps);
+                            blocks.Add(await own.MeasureAsync(block));
+                            losses += own.Losses;
+                        }
+                    }
+                    else
+                    {
+                        bareFps.Add(RunBare(bare, block));
+                    }
                 }
             }
-
-            pipelineFps.Add(ours);
-            bareFps.Add(floor);
-            ratios.Add(ours / floor);
+        }
+        finally
+        {
+            if (held is not null)
+            {
+                losses += held.Losses;
+                await held.DisposeAsync();
+            }
         }
 
+        var frames = blocks.Sum(b => b.Frames);
         return new ThroughputResult(
             cameraFps,
             pairs,
             block.TotalSeconds,
-            LatencyStatistics.Percentile([.. pipelineFps.Order()], 0.5),
+            LatencyStatistics.Percentile([.. blocks.Select(b => b.Fps).Order()], 0.5),
             LatencyStatistics.Percentile([.. bareFps.Order()], 0.5),
-            LatencyStatistics.Percentile([.. busyMs.Order()], 0.5),
-            PairedStatistic.From(ratios),
-            frames == 0 ? double.NaN : (double)allocated / frames,
+            LatencyStatistics.Percentile([.. blocks.Select(b => b.BusyMs).Order()], 0.5),
+            PairedStatistic.From([.. blocks.Zip(bareFps, (ours, floor) => ours.Fps / floor)]),
+            frames == 0 ? double.NaN : (double)blocks.Sum(b => b.Allocated) / frames,
             frames,
             losses);
     }
@@ -95,54 +107,91 @@ internal static class PipelineThroughput
         return runs / watch.Elapsed.TotalSeconds;
     }
 
-    private static async Task<(double Fps, double BusyMs, long Allocated, long Frames, int Losses)> RunPipelineAsync(ModelPackage package, InferenceSession session, TimeSpan block, double? cameraFps)
+    private readonly record struct PipelineBlock(double Fps, double BusyMs, long Allocated, long Frames);
+
+    /// <summary>A camera through a whole stream pipeline into a counting sink, warmed, measured a block at a time.</summary>
+    private sealed class RunningPipeline : IAsyncDisposable
     {
-        // testsrc made at the stream's size, so ffmpeg only draws (scaling its default 320x240 up cost more than the
-        // frames' copies), and, paced, at the rate itself, so that frames come evenly rather than in bursts of copies.
-        var settings = cameraFps is { } fps
-            ? new CameraSettings { Url = string.Create(CultureInfo.InvariantCulture, $"testsrc=size=640x480:rate={fps:0}"), Width = 640, Height = 480, Fps = fps, Realtime = true }
-            : new CameraSettings { Url = "testsrc=size=640x480", Width = 640, Height = 480, Fps = 30, Realtime = false };
-        var observer = new QuietObserver();
-        await using var source = new CameraSource("bench", settings, observer, NullLogger.Instance, TimeProvider.System);
-        using var runner = new ModelRunner(package, session, settings.Geometry, 0f);
-        using var writer = new ResultWriter("bench", "bench", package);
-        var sink = new CountingSink();
-        var pipeline = new StreamPipeline("bench", source, runner, writer, new PublishPolicy("all", 0), new FrameThrottle(0, TimeProvider.System), sink, NullLogger.Instance);
-        using var stop = new CancellationTokenSource();
-        source.Start();
-        var running = pipeline.RunAsync(stop.Token);
+        private readonly CameraSource _source;
+        private readonly ModelRunner _runner;
+        private readonly ResultWriter _writer;
+        private readonly CountingSink _sink = new();
+        private readonly QuietObserver _observer = new();
+        private readonly CancellationTokenSource _stop = new();
+        private readonly StreamPipeline _pipeline;
+        private readonly Task _running;
 
-        // Warm: ffmpeg started, the JIT done with every path a frame takes, and tiered compilation's promotions of
-        // them, which allocate (24,768 B inside the first counted block after a warm-up of 30 frames alone).
-        var warm = Stopwatch.StartNew();
-        while ((pipeline.Inferred < 30 || warm.Elapsed < TimeSpan.FromSeconds(1)) && warm.Elapsed < TimeSpan.FromSeconds(30))
+        private RunningPipeline(ModelPackage package, InferenceSession session, double? cameraFps)
         {
-            await Task.Delay(10);
+            // testsrc made at the stream's size, so ffmpeg only draws (scaling its default 320x240 up cost more than the
+            // frames' copies), and, paced, at the rate itself, so that frames come evenly rather than in bursts of copies.
+            var settings = cameraFps is { } fps
+                ? new CameraSettings { Url = string.Create(CultureInfo.InvariantCulture, $"testsrc=size=640x480:rate={fps:0}"), Width = 640, Height = 480, Fps = fps, Realtime = true }
+                : new CameraSettings { Url = "testsrc=size=640x480", Width = 640, Height = 480, Fps = 30, Realtime = false };
+            _source = new CameraSource("bench", settings, _observer, NullLogger.Instance, TimeProvider.System);
+            _runner = new ModelRunner(package, session, settings.Geometry, 0f);
+            _writer = new ResultWriter("bench", "bench", package);
+            _pipeline = new StreamPipeline("bench", _source, _runner, _writer, new PublishPolicy("all", 0), new FrameThrottle(0, TimeProvider.System), _sink, NullLogger.Instance);
+            _source.Start();
+            _running = _pipeline.RunAsync(_stop.Token);
         }
 
-        // The delay is made before the count starts, and the block timed without a Stopwatch object: their
-        // allocations are the bench's, not the pipeline's.
-        var delay = Task.Delay(block);
-        _ = pipeline.TakeLatencies();
-        var startFrames = pipeline.Inferred;
-        var startBytes = GC.GetTotalAllocatedBytes(precise: true);
-        var started = Stopwatch.GetTimestamp();
-        await delay;
-        var endFrames = pipeline.Inferred;
-        var elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
-        var endBytes = GC.GetTotalAllocatedBytes(precise: true);
-        var busy = pipeline.TakeLatencies();
+        public int Losses => _observer.Losses;
 
-        await stop.CancelAsync();
-        try
+        public static async Task<RunningPipeline> StartAsync(ModelPackage package, InferenceSession session, double? cameraFps)
         {
-            await running;
-        }
-        catch (OperationCanceledException)
-        {
+            var running = new RunningPipeline(package, session, cameraFps);
+
+            // Warm: ffmpeg started, the JIT done with every path a frame takes, and tiered compilation's promotions of
+            // them, which allocate (24,768 B inside the first counted block after a warm-up of 30 frames alone).
+            var warm = Stopwatch.StartNew();
+            while ((running._pipeline.Inferred < 30 || warm.Elapsed < TimeSpan.FromSeconds(1)) && warm.Elapsed < TimeSpan.FromSeconds(30))
+            {
+                await Task.Delay(10);
+            }
+
+            running._sink.Pause();
+            return running;
         }
 
-        var count = endFrames - startFrames;
-        return (count / elapsed, busy.Length == 0 ? double.NaN : busy.Average(), endBytes - startBytes, count, observer.Losses);
+        /// <summary>Lets frames through for <paramref name="block"/>, counting them, then pauses the stream again.</summary>
+        public async Task<PipelineBlock> MeasureAsync(TimeSpan block)
+        {
+            // The delay is made before the count starts, and the block timed without a Stopwatch object: their
+            // allocations are the bench's, not the pipeline's.
+            var delay = Task.Delay(block);
+            _ = _pipeline.TakeLatencies();
+            var startFrames = _pipeline.Inferred;
+            var startBytes = GC.GetTotalAllocatedBytes(precise: true);
+            var started = Stopwatch.GetTimestamp();
+            _sink.Resume();
+            await delay;
+            var endFrames = _pipeline.Inferred;
+            var elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
+            var endBytes = GC.GetTotalAllocatedBytes(precise: true);
+            _sink.Pause();
+            var busy = _pipeline.TakeLatencies();
+            var count = endFrames - startFrames;
+            return new PipelineBlock(count / elapsed, busy.Length == 0 ? double.NaN : busy.Average(), endBytes - startBytes, count);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _stop.CancelAsync();
+            _sink.Resume();
+            try
+            {
+                await _running;
+            }
+            catch (OperationCanceledException)
+            {
+            }
+
+            await _source.DisposeAsync();
+            _runner.Dispose();
+            _writer.Dispose();
+            _sink.Dispose();
+            _stop.Dispose();
+        }
     }
 }

@@ -57,6 +57,24 @@ public sealed class CameraSourceTests
     }
 
     [Fact]
+    public async Task An_unpaced_source_waiting_for_a_paused_pipeline_is_not_taken_for_stalled()
+    {
+        var observer = new RecordingObserver();
+        var settings = new CameraSettings { Url = "testsrc", Width = 64, Height = 48, Fps = 200, Realtime = false, StallTimeout = TimeSpan.FromMilliseconds(300) };
+        await using var source = Start(settings, observer);
+        (await source.Frames.ReadAsync().AsTask().WaitAsync(s_wait)).Release();
+
+        // Five stall timeouts with nobody taking a frame.
+        await Task.Delay(1500);
+
+        Assert.Throws<TimeoutException>(() => observer.Next(TimeSpan.Zero));
+        Assert.Equal(1, source.Starts);
+        var next = await source.Frames.ReadAsync().AsTask().WaitAsync(s_wait);
+        Assert.Equal(1, next.Index);
+        next.Release();
+    }
+
+    [Fact]
     public async Task An_unpaced_source_that_nobody_reads_stops_at_once_and_its_ffmpeg_is_reaped()
     {
         var source = Start(new CameraSettings { Url = "testsrc", Width = 64, Height = 48, Fps = 200, Realtime = false }, new RecordingObserver());
