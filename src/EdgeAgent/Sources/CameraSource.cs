@@ -158,6 +158,9 @@ public sealed class CameraSource : IStreamSource
         errors.Start();
         var reader = new Thread(() => ReadFrames(process.StandardOutput.BaseStream)) { IsBackground = true, Name = $"frames:{_stream}" };
         reader.Start();
+        // The stop reaches a reader waiting for the pipeline (lossless) after the child ended on its own, while this
+        // method waits for the reader below.
+        using var abandonOnStop = stopping.UnsafeRegister(static state => ((CameraSource)state!).AbandonReading(), this);
 
         var stalled = false;
 
@@ -178,12 +181,12 @@ public sealed class CameraSource : IStreamSource
         {
             ChildStart.Kill(process);
             process.WaitForExit();
-            // A reader waiting for the pipeline to take a frame (lossless) is told to give up when the source stops or
-            // the child stalled; after a child that ended, it delivers what the pipe still holds.
+            // A reader waiting for the pipeline to take a frame (lossless) gives up when the child stalled or the source
+            // stops; after a child that ended, it delivers what the pipe still holds. Checked here as well as registered:
+            // when the stop ends the tick wait, this runs inside the token's callbacks, before the registration's turn.
             if (stalled || stopping.IsCancellationRequested)
             {
-                _abandonReading = true;
-                _taken.Set();
+                AbandonReading();
             }
 
             reader.Join();
@@ -245,6 +248,12 @@ public sealed class CameraSource : IStreamSource
                 frame.Release();
             }
         }
+    }
+
+    private void AbandonReading()
+    {
+        _abandonReading = true;
+        _taken.Set();
     }
 
     /// <summary>Blocks until the channel is empty (every frame in it is released after it is read); false once told to give up.</summary>

@@ -102,6 +102,26 @@ public sealed class CameraSourceTests
     }
 
     [Fact]
+    public async Task An_unpaced_source_whose_ffmpeg_ended_while_nobody_reads_still_stops()
+    {
+        // 4 frames, all in the pipe at once, then ffmpeg exits; the reader holds one for a pipeline that never takes it.
+        var source = Start(new CameraSettings { Url = "testsrc=d=0.02:rate=200", Width = 64, Height = 48, Fps = 200, Loop = false, Realtime = false }, new RecordingObserver());
+        (await source.Frames.ReadAsync().AsTask().WaitAsync(s_wait)).Release();
+        var pid = source.ProcessId!.Value;
+        var waited = Stopwatch.StartNew();
+        while (IsRunning(pid) && waited.Elapsed < s_wait)
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.False(IsRunning(pid));
+
+        await source.DisposeAsync().AsTask().WaitAsync(s_wait);
+
+        Assert.Equal(SourceState.Stopped, source.State);
+    }
+
+    [Fact]
     public async Task A_looped_image_arrives_as_ffmpeg_decodes_it_at_the_stream_size()
     {
         var photo = TestPaths.Shared("images", "goldfish.jpg");
@@ -242,6 +262,19 @@ public sealed class CameraSourceTests
         var arguments = string.Join(' ', FfmpegArguments.Build(new CameraSettings { Url = "testsrc", Threads = threads }));
 
         Assert.Contains(expected, arguments, StringComparison.Ordinal);
+    }
+
+    private static bool IsRunning(int pid)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
     }
 
     private static CameraSource Start(CameraSettings settings, ISourceObserver observer)
