@@ -33,11 +33,11 @@ public sealed class InferenceResult
 
     public double TotalMs => PreMs + InferMs + PostMs;
 
-    /// <summary>Sets the three step times from the stopwatch timestamps that bound them.</summary>
-    public void SetTimings(long start, long prepared, long inferred, long done)
+    /// <summary>Sets the three step times from the stopwatch timestamps that bound them (preprocessing may end well before inference starts, on another thread).</summary>
+    public void SetTimings(long preStart, long preEnd, long inferStart, long inferred, long done)
     {
-        PreMs = Stopwatch.GetElapsedTime(start, prepared).TotalMilliseconds;
-        InferMs = Stopwatch.GetElapsedTime(prepared, inferred).TotalMilliseconds;
+        PreMs = Stopwatch.GetElapsedTime(preStart, preEnd).TotalMilliseconds;
+        InferMs = Stopwatch.GetElapsedTime(inferStart, inferred).TotalMilliseconds;
         PostMs = Stopwatch.GetElapsedTime(inferred, done).TotalMilliseconds;
     }
 

@@ -64,7 +64,7 @@ public sealed class ModelRunner : IDisposable
         var first = new BoundModel(session, session.Inputs[0].ElementType, shape);
         try
         {
-            _slots = [first, new BoundModel(session, session.Inputs[0].ElementType, shape)];
+            _slots = [first, new BoundModel(session, first)];
         }
         catch
         {
@@ -145,9 +145,7 @@ public sealed class ModelRunner : IDisposable
         var done = Stopwatch.GetTimestamp();
         result.FrameIndex = prepared.FrameIndex;
         result.Timestamp = prepared.Timestamp;
-        result.PreMs = Stopwatch.GetElapsedTime(prepared.Started, prepared.Done).TotalMilliseconds;
-        result.InferMs = Stopwatch.GetElapsedTime(start, inferred).TotalMilliseconds;
-        result.PostMs = Stopwatch.GetElapsedTime(inferred, done).TotalMilliseconds;
+        result.SetTimings(prepared.Started, prepared.Done, start, inferred, done);
         return result;
     }
 
