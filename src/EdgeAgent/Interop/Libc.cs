@@ -7,6 +7,8 @@ internal static partial class Libc
 {
     private const int OpenReadOnlyDirectory = 0x10000; // O_RDONLY | O_DIRECTORY on Linux (x64 and arm64)
     private const int ClockMonotonic = 1;
+    private const int SetPipeSize = 1031; // F_SETPIPE_SZ on Linux
+    private const int GetPipeSize = 1032; // F_GETPIPE_SZ
 
     [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     private static partial int Open(string path, int flags);
@@ -16,6 +18,9 @@ internal static partial class Libc
 
     [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
     private static partial int Close(int fd);
+
+    [LibraryImport("libc", EntryPoint = "fcntl", SetLastError = true)]
+    private static partial int Fcntl(SafeHandle fd, int command, int argument);
 
     [LibraryImport("libc", EntryPoint = "clock_nanosleep")]
     private static partial int ClockNanosleep(int clock, int flags, in Timespec request, out Timespec remaining);
@@ -34,6 +39,17 @@ internal static partial class Libc
 
         var request = new Timespec((nint)(ticks / TimeSpan.TicksPerSecond), (nint)(ticks % TimeSpan.TicksPerSecond * TimeSpan.NanosecondsPerTick));
         _ = ClockNanosleep(ClockMonotonic, 0, request, out _);
+    }
+
+    /// <summary>
+    /// Asks the kernel to let <paramref name="pipe"/> hold at least <paramref name="bytes"/> and returns what it holds now:
+    /// the kernel rounds up to a power of two pages, and refuses more than /proc/sys/fs/pipe-max-size without
+    /// CAP_SYS_RESOURCE, leaving the size as it was.
+    /// </summary>
+    public static int ResizePipe(SafeHandle pipe, int bytes)
+    {
+        var size = Fcntl(pipe, SetPipeSize, bytes);
+        return size >= 0 ? size : Fcntl(pipe, GetPipeSize, 0);
     }
 
     /// <summary>Flushes a directory's entries (a rename or a new file) to disk.</summary>

@@ -1,6 +1,8 @@
 using System.Diagnostics;
+using System.IO.Pipes;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
+using EdgeAgent.Interop;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeAgent.Sources;
@@ -84,6 +86,9 @@ public sealed class CameraSource : IStreamSource
     /// <summary>How many times a child was started: 1 plus the restarts.</summary>
     public int Starts => Volatile.Read(ref _starts);
 
+    /// <summary>How many bytes the pipe from the child holds (the last child's; 0 before the first).</summary>
+    public int PipeBytes { get; private set; }
+
     /// <summary>The process id of the child running now, or null.</summary>
     public int? ProcessId { get; private set; }
 
@@ -156,7 +161,16 @@ public sealed class CameraSource : IStreamSource
         // blocked that long makes the pool start new threads.
         var errors = new Thread(() => ForwardErrors(process, program, lastError)) { IsBackground = true, Name = $"stderr:{_stream}" };
         errors.Start();
-        var reader = new Thread(() => ReadFrames(process.StandardOutput.BaseStream)) { IsBackground = true, Name = $"frames:{_stream}" };
+        var output = process.StandardOutput.BaseStream;
+        // A pipe that holds a whole frame: ffmpeg writes 32 KiB at a time, so with the default 64 KiB the reader woke
+        // about 28 times per 640x480 frame; with room for the frame, the next one is there in full by the time the
+        // pipeline wants it, read in one call. Where the kernel refuses, the default pipe works, with more wake-ups.
+        if (output is PipeStream pipe)
+        {
+            PipeBytes = Libc.ResizePipe(pipe.SafePipeHandle, _pool.FrameBytes);
+        }
+
+        var reader = new Thread(() => ReadFrames(output)) { IsBackground = true, Name = $"frames:{_stream}" };
         reader.Start();
         // The stop reaches a reader waiting for the pipeline (lossless) after the child ended on its own, while this
         // method waits for the reader below.

@@ -57,6 +57,18 @@ public sealed class CameraSourceTests
     }
 
     [Fact]
+    public async Task The_pipe_from_ffmpeg_holds_a_whole_frame()
+    {
+        var settings = new CameraSettings { Url = "testsrc", Width = 640, Height = 480, Fps = 30, Realtime = false };
+        await using var source = Start(settings, new RecordingObserver());
+
+        (await source.Frames.ReadAsync().AsTask().WaitAsync(s_wait)).Release();
+
+        // 921,600 B of rgb24; the kernel's default pipe holds 65,536.
+        Assert.InRange(source.PipeBytes, 640 * 480 * 3, 2 * 1024 * 1024);
+    }
+
+    [Fact]
     public async Task An_unpaced_source_waiting_for_a_paused_pipeline_is_not_taken_for_stalled()
     {
         var observer = new RecordingObserver();
