@@ -1,3 +1,6 @@
+using System.Diagnostics;
+using EdgeAgent.Interop;
+
 namespace EdgeAgent.Pipeline;
 
 /// <summary>A frame preprocessed into one of its model's input slots, waiting for inference.</summary>
@@ -8,6 +11,10 @@ internal readonly record struct PreparedFrame(ServingModel Serving, int Slot, bo
 /// <c>capacity</c> frames in flight (prepared, or taken and not yet done): so the preparing side never writes a slot
 /// still being inferred, and takes each frame only once there is room for it, the newest the camera has then. Both
 /// sides block on one monitor and wake each other directly; nothing is allocated per frame.
+/// While the inference side still has a prepared frame queued behind the one it runs, the preparing side naps until that
+/// run should be over instead of asking to be woken: waking a thread asleep on another CPU cost the waker 17 to 30 us on
+/// a virtual machine here (1 % of a 2.5 ms inference, on the thread that sets the pace), while the nap costs only the
+/// preparing side's own CPU a timer. The frame queued behind gives the nap a whole run of slack.
 /// </summary>
 internal sealed class PreparedFrames : IDisposable
 {
@@ -15,11 +22,17 @@ internal sealed class PreparedFrames : IDisposable
     private readonly PreparedFrame[] _ring;
     private readonly CancellationToken _stopping;
     private readonly CancellationTokenRegistration _stop;
+    // A nap never lasts longer, so a stop or a close is seen soon; an inference longer than this pays for a wake-up.
+    private static readonly long MaxNap = Stopwatch.Frequency / 100;
     private int _head;
     private int _waiting;
     private int _inFlight;
     private bool _completed;
     private bool _closed;
+    private bool _preparerBlocked;
+    private long _takenAt;
+    private long _lastRun;
+    private int _wakes;
 
     public PreparedFrames(int capacity, CancellationToken stopping)
     {
@@ -29,9 +42,43 @@ internal sealed class PreparedFrames : IDisposable
         _stop = stopping.UnsafeRegister(static state => ((PreparedFrames)state!).Wake(), this);
     }
 
-    /// <summary>Preparing side: blocks until fewer than the capacity are in flight; false once the inference side has closed.</summary>
+    /// <summary>How many times the inference side had to wake the preparing side (each wait for room or for idle that blocked).</summary>
+    public int Wakes => Volatile.Read(ref _wakes);
+
+    /// <summary>
+    /// Preparing side: blocks until fewer than the capacity are in flight; false once the inference side has closed.
+    /// Naps rather than blocks while a prepared frame waits behind the one being inferred.
+    /// </summary>
     /// <exception cref="OperationCanceledException">The stop token fired.</exception>
-    public bool WaitForRoom() => WaitUntil(static frames => frames._inFlight < frames._ring.Length);
+    public bool WaitForRoom()
+    {
+        while (true)
+        {
+            long nap;
+            lock (_gate)
+            {
+                _stopping.ThrowIfCancellationRequested();
+                if (_closed)
+                {
+                    return false;
+                }
+
+                if (_inFlight < _ring.Length)
+                {
+                    return true;
+                }
+
+                nap = NapUntilRoom();
+                if (nap <= 0)
+                {
+                    Block();
+                    continue;
+                }
+            }
+
+            Libc.Sleep(Stopwatch.GetElapsedTime(0, nap));
+        }
+    }
 
     /// <summary>Preparing side: blocks until every frame handed over is done (a swap waits so); false once the inference side has closed.</summary>
     /// <exception cref="OperationCanceledException">The stop token fired.</exception>
@@ -83,6 +130,7 @@ internal sealed class PreparedFrames : IDisposable
             }
 
             frame = _ring[_head];
+            _takenAt = Stopwatch.GetTimestamp();
             _ring[_head] = default;
             _head = (_head + 1) % _ring.Length;
             _waiting--;
@@ -93,10 +141,16 @@ internal sealed class PreparedFrames : IDisposable
     /// <summary>Inference side: the frame last taken is done with, its slot and its model free again.</summary>
     public void Done()
     {
+        var now = Stopwatch.GetTimestamp();
         lock (_gate)
         {
+            _lastRun = now - _takenAt;
             _inFlight--;
-            Monitor.PulseAll(_gate);
+            if (_preparerBlocked)
+            {
+                _wakes++;
+                Monitor.PulseAll(_gate);
+            }
         }
     }
 
@@ -129,9 +183,46 @@ internal sealed class PreparedFrames : IDisposable
                     return true;
                 }
 
-                Monitor.Wait(_gate);
+                Block();
             }
         }
+    }
+
+    /// <summary>Waits on the monitor (held) until pulsed, telling <see cref="Done"/> that it must pulse.</summary>
+    private void Block()
+    {
+        _preparerBlocked = true;
+        try
+        {
+            Monitor.Wait(_gate);
+        }
+        finally
+        {
+            _preparerBlocked = false;
+        }
+    }
+
+    /// <summary>
+    /// Stopwatch ticks to nap (the monitor held, every slot in flight): until the run going on should end, by the last
+    /// run's length, plus an eighth of it; 0 to block instead when no frame waits behind that run (the inference side
+    /// would have nothing to do while the preparing side slept), when the run is already overdue, or when the nap would
+    /// be long.
+    /// </summary>
+    private long NapUntilRoom()
+    {
+        if (_waiting == 0 || _inFlight == _waiting || _lastRun <= 0)
+        {
+            return 0;
+        }
+
+        var left = _takenAt + _lastRun - Stopwatch.GetTimestamp();
+        if (left <= 0)
+        {
+            return 0;
+        }
+
+        var nap = left + (_lastRun / 8);
+        return nap > MaxNap ? 0 : nap;
     }
 
     private void Wake()
