@@ -25,7 +25,8 @@ internal sealed record ThroughputResult(
 /// <summary>
 /// An ffmpeg camera (640x480 rgb24, unpaced: as fast as the pipeline takes frames, or paced at a given rate) through the whole stream pipeline
 /// (preprocessing, the shared session, postprocessing, the result writer, a sink), against bare calls of the
-/// function table's Run slot on the same session; both at the session's intra-op threads, in alternating blocks.
+/// function table's Run slot on the same session; both at the session's intra-op threads, in alternating blocks, the
+/// two blocks of a pair with their inference pinned to the same CPU, pair after pair to each CPU in turn.
 /// Unpaced, one pipeline runs the whole row and is paused during the bare blocks (its sink holds the inference thread,
 /// and behind it the preparing thread, the frame reader and ffmpeg all block), so a pair's two blocks follow each other
 /// at once. Paced, ffmpeg would catch up after a pause with a burst, so each pipeline block starts a camera of its own.
@@ -43,11 +44,13 @@ internal static class PipelineThroughput
         var blocks = new List<PipelineBlock>();
         var bareFps = new List<double>();
         var losses = 0;
+        var cpus = CpuPinning.Allowed();
         var held = cameraFps is null ? await RunningPipeline.StartAsync(package, session, null) : null;
         try
         {
             for (var pair = 0; pair < pairs; pair++)
             {
+                var cpu = cpus[pair % cpus.Count];
                 // Alternate which side goes first, so a drift of the machine over the run favours neither.
                 for (var k = 0; k < 2; k++)
                 {
@@ -55,18 +58,18 @@ internal static class PipelineThroughput
                     {
                         if (held is not null)
                         {
-                            blocks.Add(await held.MeasureAsync(block));
+                            blocks.Add(await held.MeasureAsync(block, cpu));
                         }
                         else
                         {
                             await using var own = await RunningPipeline.StartAsync(package, session, cameraFps);
-                            blocks.Add(await own.MeasureAsync(block));
+                            blocks.Add(await own.MeasureAsync(block, cpu));
                             losses += own.Losses;
                         }
                     }
                     else
                     {
-                        bareFps.Add(RunBare(bare, block));
+                        bareFps.Add(RunBare(bare, block, cpu));
                     }
                 }
             }
@@ -94,17 +97,27 @@ internal static class PipelineThroughput
             losses);
     }
 
-    private static double RunBare(BareSide bare, TimeSpan block)
+    /// <summary>The bare loop for one block, on a thread of its own pinned to <paramref name="cpu"/>.</summary>
+    private static double RunBare(BareSide bare, TimeSpan block, int cpu)
     {
-        var runs = 0;
-        var watch = Stopwatch.StartNew();
-        while (watch.Elapsed < block)
+        var fps = 0.0;
+        var thread = new Thread(() =>
         {
-            bare.Measure(1);
-            runs++;
-        }
+            CpuPinning.PinCurrentThread(cpu);
+            var runs = 0;
+            var watch = Stopwatch.StartNew();
+            while (watch.Elapsed < block)
+            {
+                bare.Measure(1);
+                runs++;
+            }
 
-        return runs / watch.Elapsed.TotalSeconds;
+            fps = runs / watch.Elapsed.TotalSeconds;
+        })
+        { Name = "bare" };
+        thread.Start();
+        thread.Join();
+        return fps;
     }
 
     private readonly record struct PipelineBlock(double Fps, double BusyMs, long Allocated, long Frames);
@@ -154,9 +167,13 @@ internal static class PipelineThroughput
             return running;
         }
 
-        /// <summary>Lets frames through for <paramref name="block"/>, counting them, then pauses the stream again.</summary>
-        public async Task<PipelineBlock> MeasureAsync(TimeSpan block)
+        /// <summary>
+        /// Lets frames through for <paramref name="block"/> with the inference thread pinned to <paramref name="cpu"/>
+        /// (the rest of the stream and ffmpeg go where the scheduler puts them), counting them, then pauses the stream again.
+        /// </summary>
+        public async Task<PipelineBlock> MeasureAsync(TimeSpan block, int cpu)
         {
+            CpuPinning.PinThreadsNamed("infer:bench", cpu);
             // The delay is made before the count starts, and the block timed without a Stopwatch object: their
             // allocations are the bench's, not the pipeline's.
             var delay = Task.Delay(block);
