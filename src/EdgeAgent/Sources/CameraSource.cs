@@ -163,7 +163,7 @@ public sealed class CameraSource : IStreamSource
         errors.Start();
         var output = process.StandardOutput.BaseStream;
         // A pipe that holds a whole frame: ffmpeg writes 32 KiB at a time, so with the default 64 KiB the reader woke
-        // about 28 times per 640x480 frame; with room for the frame, the next one is there in full by the time the
+        // about 24 times per 640x480 frame; with room for the frame, the next one is there in full by the time the
         // pipeline wants it, read in one call. Where the kernel refuses, the default pipe works, with more wake-ups.
         if (output is PipeStream pipe)
         {
