@@ -24,6 +24,11 @@ internal sealed record PipelineReport(
             var camera = t.CameraFps is { } fps ? string.Create(c, $"camera {fps:0} fps") : "camera unpaced";
             output.WriteLine(string.Create(c, $"  {camera,-15} pipeline {t.PipelineFps:0.0} fps   bare Run loop {t.BareFps:0.0} fps   pipeline/bare {t.Ratio.Median:0.000} [{t.Ratio.Min:0.000}-{t.Ratio.Max:0.000}] over {t.Pairs} pairs of {t.BlockSeconds:0.#} s, each pair's inference on one CPU"));
             output.WriteLine(string.Create(c, $"  per frame       pipeline busy {t.BusyMs:0.00} ms (pre on its own thread + infer + post, mean) of {1000 / t.PipelineFps:0.00} ms between results; bare Run {1000 / t.BareFps:0.00} ms"));
+            if (t.CameraBeside is { } beside)
+            {
+                output.WriteLine(string.Create(c, $"  camera alone    bare Run loop beside the camera and its preprocessing at the pipeline's rate, no inference thread: {beside.Median:0.000} [{beside.Min:0.000}-{beside.Max:0.000}] of the bare loop alone"));
+            }
+
             output.WriteLine(string.Create(c, $"  allocations     {t.BytesPerFrame:0.0} managed bytes per frame through the pipeline ({t.Frames} frames, {t.SourceLosses} source losses)"));
         }
 

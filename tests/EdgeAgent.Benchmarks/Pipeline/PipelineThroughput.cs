@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using EdgeAgent.Models;
 using EdgeAgent.Onnx;
 using EdgeAgent.Onnx.Benchmarking;
@@ -18,6 +19,7 @@ internal sealed record ThroughputResult(
     double BareFps,
     double BusyMs,
     PairedStatistic Ratio,
+    PairedStatistic? CameraBeside,
     double BytesPerFrame,
     long Frames,
     int SourceLosses);
@@ -27,6 +29,8 @@ internal sealed record ThroughputResult(
 /// (preprocessing, the shared session, postprocessing, the result writer, a sink), against bare calls of the
 /// function table's Run slot on the same session; both at the session's intra-op threads, in alternating blocks, the
 /// two blocks of a pair with their inference pinned to the same CPU, pair after pair to each CPU in turn.
+/// Unpaced, each pair adds a third block: the bare loop beside the camera and its preprocessing alone, at the rate the
+/// pipeline block reached (<see cref="CameraLoad"/>), for what the camera by itself takes from inference on this machine.
 /// Unpaced, one pipeline runs the whole row and is paused during the bare blocks (its sink holds the inference thread,
 /// and behind it the preparing thread, the frame reader and ffmpeg all block), so a pair's two blocks follow each other
 /// at once. Paced, ffmpeg would catch up after a pause with a burst, so each pipeline block starts a camera of its own.
@@ -45,7 +49,9 @@ internal static class PipelineThroughput
         var bareFps = new List<double>();
         var losses = 0;
         var cpus = CpuPinning.Allowed();
+        var besideFps = new List<double>();
         var held = cameraFps is null ? await RunningPipeline.StartAsync(package, session, null) : null;
+        await using var load = cameraFps is null ? new CameraLoad(package, session) : null;
         try
         {
             for (var pair = 0; pair < pairs; pair++)
@@ -72,10 +78,16 @@ internal static class PipelineThroughput
                         bareFps.Add(RunBare(bare, block, cpu));
                     }
                 }
+
+                if (load is not null)
+                {
+                    besideFps.Add(load.Beside(blocks[^1].Fps, [MethodImpl(MethodImplOptions.AggressiveOptimization)] () => RunBare(bare, block, cpu)));
+                }
             }
         }
         finally
         {
+            losses += load?.Losses ?? 0;
             if (held is not null)
             {
                 losses += held.Losses;
@@ -92,16 +104,30 @@ internal static class PipelineThroughput
             LatencyStatistics.Percentile([.. bareFps.Order()], 0.5),
             LatencyStatistics.Percentile([.. blocks.Select(b => b.BusyMs).Order()], 0.5),
             PairedStatistic.From([.. blocks.Zip(bareFps, (ours, floor) => ours.Fps / floor)]),
+            besideFps.Count == 0 ? null : PairedStatistic.From([.. besideFps.Zip(bareFps, (beside, alone) => beside / alone)]),
             frames == 0 ? double.NaN : (double)blocks.Sum(b => b.Allocated) / frames,
             frames,
             losses);
     }
 
-    /// <summary>The bare loop for one block, on a thread of its own pinned to <paramref name="cpu"/>.</summary>
+    /// <summary>
+    /// The bench's camera: testsrc made at the stream's size, so ffmpeg only draws (scaling its default 320x240 up cost
+    /// more than the frames' copies), and, paced, at the rate itself, so that frames come evenly rather than in bursts.
+    /// </summary>
+    public static CameraSettings Camera(double? cameraFps) => cameraFps is { } fps
+        ? new CameraSettings { Url = string.Create(CultureInfo.InvariantCulture, $"testsrc=size=640x480:rate={fps:0}"), Width = 640, Height = 480, Fps = fps, Realtime = true }
+        : new CameraSettings { Url = "testsrc=size=640x480", Width = 640, Height = 480, Fps = 30, Realtime = false };
+
+    /// <summary>
+    /// The bare loop for one block, on a thread of its own pinned to <paramref name="cpu"/>. Optimised at once: called
+    /// 40 times in the unpaced row, it would be promoted by tiered compilation in the middle of it, and a promotion
+    /// allocates inside whatever block is being counted.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double RunBare(BareSide bare, TimeSpan block, int cpu)
     {
         var fps = 0.0;
-        var thread = new Thread(() =>
+        var thread = new Thread([MethodImpl(MethodImplOptions.AggressiveOptimization)] () =>
         {
             CpuPinning.PinCurrentThread(cpu);
             var runs = 0;
@@ -136,11 +162,7 @@ internal static class PipelineThroughput
 
         private RunningPipeline(ModelPackage package, InferenceSession session, double? cameraFps)
         {
-            // testsrc made at the stream's size, so ffmpeg only draws (scaling its default 320x240 up cost more than the
-            // frames' copies), and, paced, at the rate itself, so that frames come evenly rather than in bursts of copies.
-            var settings = cameraFps is { } fps
-                ? new CameraSettings { Url = string.Create(CultureInfo.InvariantCulture, $"testsrc=size=640x480:rate={fps:0}"), Width = 640, Height = 480, Fps = fps, Realtime = true }
-                : new CameraSettings { Url = "testsrc=size=640x480", Width = 640, Height = 480, Fps = 30, Realtime = false };
+            var settings = Camera(cameraFps);
             _source = new CameraSource("bench", settings, _observer, NullLogger.Instance, TimeProvider.System);
             _runner = new ModelRunner(package, session, settings.Geometry, 0f);
             _writer = new ResultWriter("bench", "bench", package);
