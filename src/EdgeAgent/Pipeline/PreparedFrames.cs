@@ -4,7 +4,7 @@ using EdgeAgent.Interop;
 namespace EdgeAgent.Pipeline;
 
 /// <summary>A frame preprocessed into one of its model's input slots, waiting for inference.</summary>
-internal readonly record struct PreparedFrame(ServingModel Serving, int Slot, bool Raw);
+internal readonly record struct PreparedFrame(ServingModel Serving, int Slot);
 
 /// <summary>
 /// The hand-over between a stream's preparing thread and its inference thread, in order, with at most
@@ -50,39 +50,11 @@ internal sealed class PreparedFrames : IDisposable
     /// Naps rather than blocks while a prepared frame waits behind the one being inferred.
     /// </summary>
     /// <exception cref="OperationCanceledException">The stop token fired.</exception>
-    public bool WaitForRoom()
-    {
-        while (true)
-        {
-            long nap;
-            lock (_gate)
-            {
-                _stopping.ThrowIfCancellationRequested();
-                if (_closed)
-                {
-                    return false;
-                }
-
-                if (_inFlight < _ring.Length)
-                {
-                    return true;
-                }
-
-                nap = NapUntilRoom();
-                if (nap <= 0)
-                {
-                    Block();
-                    continue;
-                }
-            }
-
-            Libc.Sleep(Stopwatch.GetElapsedTime(0, nap));
-        }
-    }
+    public bool WaitForRoom() => WaitUntil(static frames => frames._inFlight < frames._ring.Length, mayNap: true);
 
     /// <summary>Preparing side: blocks until every frame handed over is done (a swap waits so); false once the inference side has closed.</summary>
     /// <exception cref="OperationCanceledException">The stop token fired.</exception>
-    public bool WaitUntilIdle() => WaitUntil(static frames => frames._inFlight == 0);
+    public bool WaitUntilIdle() => WaitUntil(static frames => frames._inFlight == 0, mayNap: false);
 
     /// <summary>Preparing side: hands a prepared frame over; call only after <see cref="WaitForRoom"/> said there is room.</summary>
     public void Add(in PreparedFrame frame)
@@ -166,11 +138,13 @@ internal sealed class PreparedFrames : IDisposable
 
     public void Dispose() => _stop.Dispose();
 
-    private bool WaitUntil(Func<PreparedFrames, bool> ready)
+    /// <summary>Blocks until <paramref name="ready"/>, or naps (outside the monitor) where <paramref name="mayNap"/> and <see cref="NapUntilRoom"/> allow.</summary>
+    private bool WaitUntil(Func<PreparedFrames, bool> ready, bool mayNap)
     {
-        lock (_gate)
+        while (true)
         {
-            while (true)
+            long nap;
+            lock (_gate)
             {
                 _stopping.ThrowIfCancellationRequested();
                 if (_closed)
@@ -183,8 +157,15 @@ internal sealed class PreparedFrames : IDisposable
                     return true;
                 }
 
-                Block();
+                nap = mayNap ? NapUntilRoom() : 0;
+                if (nap <= 0)
+                {
+                    Block();
+                    continue;
+                }
             }
+
+            Libc.Sleep(Stopwatch.GetElapsedTime(0, nap));
         }
     }
 

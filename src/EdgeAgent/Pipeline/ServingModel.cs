@@ -6,6 +6,9 @@ namespace EdgeAgent.Pipeline;
 /// </summary>
 public sealed record ServingModel(ModelRunner Runner, ResultWriter Writer, IInferenceWatch? Watch = null, Action? Released = null)
 {
+    /// <summary>The <c>raw</c> task: results carry the outputs themselves.</summary>
+    public bool Raw { get; } = Runner.Package.Descriptor.Task == "raw";
+
     /// <summary>Disposes the runner and the writer, then tells the owner of the session under them.</summary>
     public void Release()
     {

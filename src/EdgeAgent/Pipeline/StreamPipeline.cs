@@ -132,7 +132,6 @@ public sealed class StreamPipeline(
     {
         Log.Started(logger, stream, _current.Runner.Package.Name, _current.Runner.Package.Version);
         var frames = source.Frames;
-        var raw = IsRaw(_current);
         var slot = 0;
         using var wait = new ChannelWait<Frame>(frames, stopping);
         while (prepared.WaitForRoom() && wait.Wait())
@@ -160,7 +159,6 @@ public sealed class StreamPipeline(
                 if (_swap.Take(_current) is { } next)
                 {
                     Volatile.Write(ref _current, next);
-                    raw = IsRaw(next);
                     slot = 0;
                 }
             }
@@ -175,7 +173,7 @@ public sealed class StreamPipeline(
                 frame.Release();
             }
 
-            prepared.Add(new PreparedFrame(serving, slot, raw));
+            prepared.Add(new PreparedFrame(serving, slot));
             slot = (slot + 1) % serving.Runner.Slots;
         }
     }
@@ -199,7 +197,8 @@ public sealed class StreamPipeline(
 
     private void InferOne(in PreparedFrame item, int width, int height, CancellationToken stopping)
     {
-        var (runner, writer, watch, _) = item.Serving;
+        var serving = item.Serving;
+        var (runner, writer, watch, _) = serving;
         InferenceResult result;
         try
         {
@@ -223,10 +222,8 @@ public sealed class StreamPipeline(
         }
 
         var seq = sink.NextSeq(stream);
-        var payload = writer.Write(seq, result, width, height, item.Raw ? runner.Outputs : null, item.Raw ? runner.OutputInfo : null);
+        var payload = writer.Write(seq, result, width, height, serving.Raw ? runner.Outputs : null, serving.Raw ? runner.OutputInfo : null);
         sink.Enqueue(stream, seq, payload.Span);
         Interlocked.Increment(ref _published);
     }
-
-    private static bool IsRaw(ServingModel serving) => serving.Runner.Package.Descriptor.Task == "raw";
 }

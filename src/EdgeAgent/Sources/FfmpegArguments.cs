@@ -21,15 +21,15 @@ public static class FfmpegArguments
         var threads = camera.Threads.ToString(CultureInfo.InvariantCulture);
         var args = new List<string> { "-hide_banner", "-loglevel", "warning", "-nostdin", "-filter_threads", threads, "-threads", threads };
         var url = camera.Url;
-        if (url.StartsWith("/dev/video", StringComparison.Ordinal))
+        if (IsDevice(url))
         {
             args.AddRange(["-f", "v4l2", "-framerate", fps, "-video_size", $"{camera.Width}x{camera.Height}", "-i", url]);
         }
-        else if (url.StartsWith("rtsp://", StringComparison.Ordinal) || url.StartsWith("rtsps://", StringComparison.Ordinal))
+        else if (IsRtsp(url))
         {
             args.AddRange(["-rtsp_transport", "tcp", "-i", url]);
         }
-        else if (url.StartsWith("http://", StringComparison.Ordinal) || url.StartsWith("https://", StringComparison.Ordinal))
+        else if (IsHttp(url))
         {
             args.AddRange(["-reconnect", "1", "-reconnect_streamed", "1", "-i", url]);
         }
@@ -68,10 +68,14 @@ public static class FfmpegArguments
     public static bool IsLive(string url)
     {
         ArgumentNullException.ThrowIfNull(url);
-        return url.StartsWith("/dev/video", StringComparison.Ordinal)
-            || url.StartsWith("rtsp://", StringComparison.Ordinal) || url.StartsWith("rtsps://", StringComparison.Ordinal)
-            || url.StartsWith("http://", StringComparison.Ordinal) || url.StartsWith("https://", StringComparison.Ordinal);
+        return IsDevice(url) || IsRtsp(url) || IsHttp(url);
     }
+
+    private static bool IsDevice(string url) => url.StartsWith("/dev/video", StringComparison.Ordinal);
+
+    private static bool IsRtsp(string url) => url.StartsWith("rtsp://", StringComparison.Ordinal) || url.StartsWith("rtsps://", StringComparison.Ordinal);
+
+    private static bool IsHttp(string url) => url.StartsWith("http://", StringComparison.Ordinal) || url.StartsWith("https://", StringComparison.Ordinal);
 
     /// <summary>Marks any lavfi filter graph, such as several test patterns concatenated.</summary>
     public const string LavfiPrefix = "lavfi:";

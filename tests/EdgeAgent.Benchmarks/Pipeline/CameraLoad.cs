@@ -64,47 +64,39 @@ internal sealed class CameraLoad : IAsyncDisposable
     {
         var interval = (long)(Stopwatch.Frequency / fps);
         var next = Stopwatch.GetTimestamp();
-        while (!stop.IsCancellationRequested)
+        using var wait = new ChannelWait<Frame>(_source.Frames, stop);
+        try
         {
-            if (!_source.Frames.TryRead(out var frame))
+            while (wait.Wait())
             {
-                var ready = _source.Frames.WaitToReadAsync(stop).AsTask();
+                if (!_source.Frames.TryRead(out var frame))
+                {
+                    continue;
+                }
+
                 try
                 {
-                    ready.Wait(stop);
+                    _runner.Prepare(frame, 0);
                 }
-                catch (OperationCanceledException)
+                finally
                 {
-                    return;
+                    frame.Release();
                 }
 
-                if (!ready.Result)
+                next += interval;
+                var early = next - Stopwatch.GetTimestamp();
+                if (early > 0)
                 {
-                    return; // the source ended
+                    Libc.Sleep(Stopwatch.GetElapsedTime(0, early));
                 }
-
-                continue;
+                else
+                {
+                    next = Stopwatch.GetTimestamp();
+                }
             }
-
-            try
-            {
-                _runner.Prepare(frame, 0);
-            }
-            finally
-            {
-                frame.Release();
-            }
-
-            next += interval;
-            var early = next - Stopwatch.GetTimestamp();
-            if (early > 0)
-            {
-                Libc.Sleep(Stopwatch.GetElapsedTime(0, early));
-            }
-            else
-            {
-                next = Stopwatch.GetTimestamp();
-            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
         }
     }
 }

@@ -159,5 +159,5 @@ public sealed class PreparedFramesTests
     }
 
     // The hand-over never looks at the model it carries.
-    private static PreparedFrame Slot(int slot) => new(null!, slot, Raw: false);
+    private static PreparedFrame Slot(int slot) => new(null!, slot);
 }
