@@ -45,6 +45,18 @@ internal sealed class PreparedFrames : IDisposable
     /// <summary>How many times the inference side had to wake the preparing side (each wait for room or for idle that blocked).</summary>
     public int Wakes => Volatile.Read(ref _wakes);
 
+    /// <summary>Prepared frames handed over and not yet taken.</summary>
+    public int Queued
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _waiting;
+            }
+        }
+    }
+
     /// <summary>
     /// Preparing side: blocks until fewer than the capacity are in flight; false once the inference side has closed.
     /// Naps rather than blocks while a prepared frame waits behind the one being inferred.

@@ -157,6 +157,34 @@ public sealed class StreamPipelineTests(OrtEnvironmentFixture ort) : IDisposable
     }
 
     [Fact]
+    public async Task A_camera_frame_goes_back_to_its_pool_only_once_the_frame_prepared_from_it_is_handed_to_inference()
+    {
+        var package = ModelPackage.FindHighest(Path.Combine(_layout.Root, "models"), "classifier");
+        using var session = ort.Environment.CreateSession(package.ModelPath, new InferenceSessionOptions { IntraOpThreads = 1 });
+        var serving = new ServingModel(new ModelRunner(package, session, new FrameGeometry(640, 480, PixelFormat.Rgb24), 0f), new ResultWriter("pi-01", "video", package));
+        try
+        {
+            using var prepared = new PreparedFrames(serving.Runner.Slots, CancellationToken.None);
+            var queuedAtReturn = new List<int>();
+            var pool = new FramePool(640 * 480 * 3, () => queuedAtReturn.Add(prepared.Queued));
+            var photo = await OneFrameAsync("goldfish.jpg");
+            var frame = pool.Rent();
+            photo.Buffer.CopyTo(frame.Buffer);
+            photo.Release();
+
+            StreamPipeline.HandOver(prepared, serving, frame, 0);
+
+            Assert.Equal([1], queuedAtReturn);
+            Assert.True(prepared.Take(out var item));
+            Assert.Equal(1, serving.Runner.Infer(item.Slot).Top[0].Index);
+        }
+        finally
+        {
+            serving.Release();
+        }
+    }
+
+    [Fact]
     public void The_throttle_admits_at_most_max_fps_on_a_steady_schedule()
     {
         var time = new ManualTimeProvider();
