@@ -47,16 +47,15 @@ internal sealed class CameraLoad : IAsyncDisposable
     public static async Task<CameraLoad> StartAsync(ModelPackage package, InferenceSession session)
     {
         var load = new CameraLoad(package, session);
-        var waited = Stopwatch.StartNew();
-        while (load._source.FramesRead == 0)
+        try
         {
-            if (waited.Elapsed > TimeSpan.FromSeconds(30))
-            {
-                await load.DisposeAsync();
-                throw new TimeoutException("the camera load's ffmpeg gave no frame within 30 s");
-            }
-
-            await Task.Delay(10);
+            // The load thread is idle until the first Beside, so this is the channel's only reader meanwhile.
+            await load._source.Frames.WaitToReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30));
+        }
+        catch (TimeoutException)
+        {
+            await load.DisposeAsync();
+            throw new TimeoutException("the camera load's ffmpeg gave no frame within 30 s");
         }
 
         load.Beside(100, () =>
