@@ -33,12 +33,15 @@ public sealed class InferenceResult
 
     public double TotalMs => PreMs + InferMs + PostMs;
 
-    /// <summary>Sets the three step times from the stopwatch timestamps that bound them (preprocessing may end well before inference starts, on another thread).</summary>
-    public void SetTimings(long preStart, long preEnd, long inferStart, long inferred, long done)
+    /// <summary>
+    /// Sets the three step times from the stopwatch timestamps that bound them (each step may start well after the one
+    /// before it ended, on another thread).
+    /// </summary>
+    public void SetTimings(long preStart, long preEnd, long inferStart, long inferEnd, long postStart, long postEnd)
     {
         PreMs = Stopwatch.GetElapsedTime(preStart, preEnd).TotalMilliseconds;
-        InferMs = Stopwatch.GetElapsedTime(inferStart, inferred).TotalMilliseconds;
-        PostMs = Stopwatch.GetElapsedTime(inferred, done).TotalMilliseconds;
+        InferMs = Stopwatch.GetElapsedTime(inferStart, inferEnd).TotalMilliseconds;
+        PostMs = Stopwatch.GetElapsedTime(postStart, postEnd).TotalMilliseconds;
     }
 
     /// <summary>The result of a sensor window (the anomaly task) rather than of a frame.</summary>

@@ -11,8 +11,8 @@ namespace EdgeAgent.Pipeline;
 /// <summary>
 /// One stream's use of one model: two input slots, each an input tensor over a pinned buffer with outputs allocated
 /// once and bound to the shared session, the preprocessing planned for the stream's frame size, and the
-/// postprocessing for the task. One slot can be prepared while the other is inferred (on two threads, never the
-/// same slot on both); <see cref="Run"/> does both steps on one. A steady frame allocates nothing.
+/// postprocessing for the task. One slot can be prepared or finished while the other is inferred (on two threads,
+/// never the same slot on both); <see cref="Run"/> does all three steps on one. A steady frame allocates nothing.
 /// </summary>
 public sealed class ModelRunner : IDisposable
 {
@@ -20,6 +20,7 @@ public sealed class ModelRunner : IDisposable
     private readonly ImagePreprocessor _preprocessor;
     private readonly BoundModel[] _slots;
     private readonly PreparedInput[] _prepared;
+    private readonly InferenceSpan[] _inferred;
     private BoundModel _last;
     private readonly Classifier? _classifier;
     private readonly DetectionDecoder? _detector;
@@ -73,6 +74,7 @@ public sealed class ModelRunner : IDisposable
         }
 
         _prepared = new PreparedInput[_slots.Length];
+        _inferred = new InferenceSpan[_slots.Length];
         _last = first;
         Result = new InferenceResult(descriptor.Postprocess.TopK);
     }
@@ -82,10 +84,10 @@ public sealed class ModelRunner : IDisposable
 
     public ModelPackage Package { get; }
 
-    /// <summary>The outcome of the last <see cref="Run"/>.</summary>
+    /// <summary>The outcome of the last <see cref="Finish"/>.</summary>
     public InferenceResult Result { get; }
 
-    /// <summary>The outputs as the last inference left them (for the <c>raw</c> task).</summary>
+    /// <summary>The outputs of the slot last finished (for the <c>raw</c> task).</summary>
     public IReadOnlyList<OrtTensor> Outputs => _last.Outputs;
 
     public IReadOnlyList<NodeInfo> OutputInfo => _session.Outputs;
@@ -94,7 +96,8 @@ public sealed class ModelRunner : IDisposable
     public InferenceResult Run(Frame frame, CancellationToken cancellationToken = default)
     {
         Prepare(frame, 0);
-        return Infer(0, cancellationToken);
+        Infer(0, cancellationToken);
+        return Finish(0);
     }
 
     /// <summary>Preprocesses <paramref name="frame"/> into input <paramref name="slot"/>; the frame may be released after.</summary>
@@ -119,15 +122,25 @@ public sealed class ModelRunner : IDisposable
         _prepared[slot] = new PreparedInput(frame.Index, frame.Timestamp, start, Stopwatch.GetTimestamp());
     }
 
-    /// <summary>Runs the model on input <paramref name="slot"/> as <see cref="Prepare"/> left it and postprocesses into <see cref="Result"/>.</summary>
-    public InferenceResult Infer(int slot, CancellationToken cancellationToken = default)
+    /// <summary>Runs the model on input <paramref name="slot"/> as <see cref="Prepare"/> left it; <see cref="Finish"/> makes its result.</summary>
+    public void Infer(int slot, CancellationToken cancellationToken = default)
+    {
+        var start = Stopwatch.GetTimestamp();
+        _slots[slot].Run(cancellationToken);
+        _inferred[slot] = new InferenceSpan(start, Stopwatch.GetTimestamp());
+    }
+
+    /// <summary>
+    /// Postprocesses the outputs that <see cref="Infer"/> left in <paramref name="slot"/> into <see cref="Result"/>, on
+    /// any thread, while the other slot is inferred; but one slot at a time, before the slot is prepared again.
+    /// </summary>
+    public InferenceResult Finish(int slot)
     {
         var bound = _slots[slot];
         var prepared = _prepared[slot];
+        var inferred = _inferred[slot];
         var start = Stopwatch.GetTimestamp();
-        bound.Run(cancellationToken);
         _last = bound;
-        var inferred = Stopwatch.GetTimestamp();
 
         var result = Result;
         result.TopCount = 0;
@@ -142,10 +155,9 @@ public sealed class ModelRunner : IDisposable
             result.SetDetections(_detector.Run(bound.Outputs[0].AsSpan<float>(), bound.Outputs[0].Shape, second, _preprocessor.Mapping), _minScore);
         }
 
-        var done = Stopwatch.GetTimestamp();
         result.FrameIndex = prepared.FrameIndex;
         result.Timestamp = prepared.Timestamp;
-        result.SetTimings(prepared.Started, prepared.Done, start, inferred, done);
+        result.SetTimings(prepared.Started, prepared.Done, inferred.Started, inferred.Done, start, Stopwatch.GetTimestamp());
         return result;
     }
 
@@ -159,4 +171,7 @@ public sealed class ModelRunner : IDisposable
 
     /// <summary>What <see cref="Prepare"/> put in a slot: the frame's identity and when preprocessing started and ended.</summary>
     private readonly record struct PreparedInput(long FrameIndex, DateTimeOffset Timestamp, long Started, long Done);
+
+    /// <summary>When <see cref="Infer"/> started and ended on a slot.</summary>
+    private readonly record struct InferenceSpan(long Started, long Done);
 }

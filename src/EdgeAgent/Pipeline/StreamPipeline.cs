@@ -8,7 +8,7 @@ namespace EdgeAgent.Pipeline;
 /// One stream: takes the newest frame from its source, throttles to MaxFps, preprocesses it on one thread and runs
 /// the model on another, and hands each result the publish mode lets through to the sink with the stream's next seq.
 /// A failed inference is counted and logged and the next frame goes on. A model swap is taken between two frames,
-/// once those prepared for the old model are inferred, so no frame runs on a half-swapped model and none is dropped
+/// once those prepared for the old model are finished, so no frame runs on a half-swapped model and none is dropped
 /// for it.
 /// </summary>
 public sealed class StreamPipeline(
@@ -64,12 +64,13 @@ public sealed class StreamPipeline(
     /// Runs until <paramref name="stopping"/> fires (the task is then cancelled) or the source's channel ends, on two
     /// threads of the stream's own that block while they wait: one takes the newest frame and preprocesses it into a
     /// free input slot while the other runs inference on the slot prepared before, so preprocessing is off the
-    /// inference thread. Inference holds a thread for milliseconds at a time: on the thread pool, the pool took it for
+    /// inference thread, and so are postprocessing and publishing while inference sets the pace (see
+    /// <see cref="PreparedFrames"/>). Inference holds a thread for milliseconds at a time: on the thread pool, the pool took it for
     /// a blocked worker and started new threads.
     /// </summary>
     public Task RunAsync(CancellationToken stopping)
     {
-        var prepared = new PreparedFrames(_current.Runner.Slots, stopping);
+        var prepared = new PreparedFrames(_current.Runner.Slots, Finish, stopping);
         var preparing = OnThread($"prep:{stream}", () => Prepare(prepared, stopping), prepared.Complete, stopping);
         var inferring = OnThread($"infer:{stream}", () => Infer(prepared, stopping), prepared.Close, stopping);
         return WhenBothEndAsync(preparing, inferring, prepared);
@@ -124,9 +125,9 @@ public sealed class StreamPipeline(
     }
 
     /// <summary>
-    /// The preparing thread: waits for room, then for a frame, throttles, takes a pending swap once the frames
-    /// prepared for the old model are inferred (so none runs on a half-swapped model and none is dropped for it), and
-    /// preprocesses the frame into the serving model's next slot.
+    /// The preparing thread: waits for room (finishing the frames left to it), then for a frame, throttles, takes a
+    /// pending swap once the frames prepared for the old model are finished (so none runs on a half-swapped model and
+    /// none is dropped for it), and preprocesses the frame into the serving model's next slot.
     /// </summary>
     private void Prepare(PreparedFrames prepared, CancellationToken stopping)
     {
@@ -188,40 +189,46 @@ public sealed class StreamPipeline(
         }
     }
 
-    /// <summary>The inference thread: runs each prepared frame, counts and logs a failure and goes on, publishes what the policy lets through.</summary>
+    /// <summary>The inference thread: runs each prepared frame, counts and logs a failure and goes on.</summary>
     private void Infer(PreparedFrames prepared, CancellationToken stopping)
     {
-        var (width, height) = (source.Width, source.Height);
         while (prepared.Take(out var item))
         {
+            var inferred = false;
             try
             {
-                InferOne(item, width, height, stopping);
+                inferred = InferOne(item, stopping);
             }
             finally
             {
-                prepared.Done();
+                prepared.Done(inferred);
             }
         }
     }
 
-    private void InferOne(in PreparedFrame item, int width, int height, CancellationToken stopping)
+    private bool InferOne(in PreparedFrame item, CancellationToken stopping)
     {
-        var serving = item.Serving;
-        var (runner, writer, watch, _) = serving;
-        InferenceResult result;
+        var runner = item.Serving.Runner;
         try
         {
-            result = runner.Infer(item.Slot, stopping);
+            runner.Infer(item.Slot, stopping);
+            return true;
         }
         catch (OrtException ex)
         {
             Interlocked.Increment(ref _failed);
-            watch?.Failed(ex.Message);
+            item.Serving.Watch?.Failed(ex.Message);
             Log.InferenceFailed(logger, stream, runner.Package.Name, runner.Package.Version, ex.Message);
-            return;
+            return false;
         }
+    }
 
+    /// <summary>Makes an inferred frame's result and publishes what the policy lets through (on whichever thread <see cref="PreparedFrames"/> picks).</summary>
+    private void Finish(PreparedFrame item)
+    {
+        var serving = item.Serving;
+        var (runner, writer, watch, _) = serving;
+        var result = runner.Finish(item.Slot);
         Interlocked.Increment(ref _inferred);
         watch?.Inferred(runner.Outputs, runner.OutputInfo, result);
         _latencies.Add(result.TotalMs);
@@ -232,7 +239,7 @@ public sealed class StreamPipeline(
         }
 
         var seq = sink.NextSeq(stream);
-        var payload = writer.Write(seq, result, width, height, serving.Raw ? runner.Outputs : null, serving.Raw ? runner.OutputInfo : null);
+        var payload = writer.Write(seq, result, source.Width, source.Height, serving.Raw ? runner.Outputs : null, serving.Raw ? runner.OutputInfo : null);
         sink.Enqueue(stream, seq, payload.Span);
         Interlocked.Increment(ref _published);
     }

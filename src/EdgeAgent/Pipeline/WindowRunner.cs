@@ -102,7 +102,7 @@ public sealed class WindowRunner : IDisposable
         result.WindowStart = windows.StartTime;
         result.WindowEnd = windows.EndTime;
         result.WindowSamples = windows.Window;
-        result.SetTimings(start, prepared, prepared, inferred, done);
+        result.SetTimings(start, prepared, prepared, inferred, inferred, done);
         return result;
     }
 

@@ -13,7 +13,7 @@ public sealed class PreparedFramesNapTests
     public async Task While_a_frame_waits_behind_the_one_inferred_the_preparing_side_naps_instead_of_being_woken()
     {
         const int count = 40;
-        using var frames = new PreparedFrames(2, CancellationToken.None);
+        using var frames = new PreparedFrames(2, PreparedFramesTests.NoFinish, CancellationToken.None);
         var overran = 0;
         var inferring = Task.Factory.StartNew(
             () =>
@@ -27,7 +27,7 @@ public sealed class PreparedFramesNapTests
                     slots.Add(frame.Slot);
                     Thread.Sleep(6); // an inference
                     var run = Stopwatch.GetTimestamp() - taken;
-                    frames.Done();
+                    frames.Done(inferred: true);
 
                     // A run with no run before it, or longer than the one before by more than the nap's eighth, may need a
                     // wake-up: on a busy machine a 6 ms sleep often ends a few milliseconds late.

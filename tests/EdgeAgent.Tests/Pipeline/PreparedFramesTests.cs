@@ -2,7 +2,10 @@ using EdgeAgent.Pipeline;
 
 namespace EdgeAgent.Tests.Pipeline;
 
-/// <summary>The hand-over between a stream's preparing and inference threads: order, room, the ends, the stop, no allocation.</summary>
+/// <summary>
+/// The hand-over between a stream's preparing and inference threads: order, room, which side finishes an inferred frame,
+/// the ends, the stop, no allocation.
+/// </summary>
 public sealed class PreparedFramesTests
 {
     private static readonly TimeSpan s_wait = TimeSpan.FromSeconds(30);
@@ -10,7 +13,7 @@ public sealed class PreparedFramesTests
     [Fact]
     public async Task Frames_are_taken_in_order_and_the_preparing_side_waits_for_room_until_one_is_done()
     {
-        using var frames = new PreparedFrames(2, CancellationToken.None);
+        using var frames = new PreparedFrames(2, NoFinish, CancellationToken.None);
         Assert.True(frames.WaitForRoom());
         frames.Add(Slot(0));
         Assert.True(frames.WaitForRoom());
@@ -23,7 +26,7 @@ public sealed class PreparedFramesTests
         var room = Task.Factory.StartNew(frames.WaitForRoom, TaskCreationOptions.LongRunning);
         await Task.Delay(100);
         Assert.False(room.IsCompleted);
-        frames.Done();
+        frames.Done(inferred: true);
         Assert.True(await room.WaitAsync(s_wait));
 
         Assert.True(frames.Take(out var second));
@@ -38,7 +41,7 @@ public sealed class PreparedFramesTests
     [Fact]
     public async Task The_inference_side_takes_what_is_left_after_complete_then_ends()
     {
-        using var frames = new PreparedFrames(2, CancellationToken.None);
+        using var frames = new PreparedFrames(2, NoFinish, CancellationToken.None);
         var taking = Task.Factory.StartNew(() => frames.Take(out var frame) ? frame.Slot : -1, TaskCreationOptions.LongRunning);
         await Task.Delay(100);
         Assert.False(taking.IsCompleted);
@@ -53,26 +56,150 @@ public sealed class PreparedFramesTests
     }
 
     [Fact]
-    public async Task A_swap_waits_until_every_frame_handed_over_is_done()
+    public async Task A_swap_waits_until_every_frame_handed_over_is_finished()
     {
-        using var frames = new PreparedFrames(2, CancellationToken.None);
+        var finished = new Finished();
+        using var frames = new PreparedFrames(2, finished.Record, CancellationToken.None);
         frames.Add(Slot(0));
         frames.Add(Slot(1));
 
         var idle = Task.Factory.StartNew(frames.WaitUntilIdle, TaskCreationOptions.LongRunning);
         Assert.True(frames.Take(out _));
-        frames.Done();
+        frames.Done(inferred: true);
         await Task.Delay(100);
         Assert.False(idle.IsCompleted);
         Assert.True(frames.Take(out _));
-        frames.Done();
+        frames.Done(inferred: true);
         Assert.True(await idle.WaitAsync(s_wait));
+        Assert.Equal([0, 1], finished.Slots);
+    }
+
+    [Fact]
+    public void A_frame_inferred_with_none_queued_behind_it_is_finished_by_the_inference_side_at_once()
+    {
+        var finished = new Finished();
+        using var frames = new PreparedFrames(2, finished.Record, CancellationToken.None);
+        frames.Add(Slot(0));
+        Assert.True(frames.Take(out _));
+
+        frames.Done(inferred: true);
+
+        Assert.Equal([(0, Environment.CurrentManagedThreadId)], finished.Calls);
+        frames.Add(Slot(1));
+        frames.Add(Slot(0));
+    }
+
+    [Fact]
+    public async Task While_every_slot_is_in_flight_and_a_frame_is_queued_the_preparing_side_finishes_the_inferred_one_and_the_inference_side_goes_on()
+    {
+        var finished = new Finished();
+        using var frames = new PreparedFrames(2, finished.Record, CancellationToken.None);
+        frames.Add(Slot(0));
+        frames.Add(Slot(1));
+        Assert.True(frames.Take(out _));
+
+        frames.Done(inferred: true);
+
+        Assert.Empty(finished.Calls);
+        Assert.True(frames.Take(out var next));
+        Assert.Equal(1, next.Slot);
+        var preparing = Task.Factory.StartNew(
+            () => (frames.WaitForRoom(), Environment.CurrentManagedThreadId),
+            TaskCreationOptions.LongRunning);
+        var (room, preparer) = await preparing.WaitAsync(s_wait);
+        Assert.True(room);
+        Assert.Equal([(0, preparer)], finished.Calls);
+
+        // Slot 1 is the last in flight, with nothing queued behind it: finished here.
+        frames.Done(inferred: true);
+        Assert.Equal([0, 1], finished.Slots);
+        Assert.Equal(Environment.CurrentManagedThreadId, finished.Calls[1].Thread);
+    }
+
+    [Fact]
+    public void A_failed_frame_is_not_finished_and_frees_its_slot_while_the_frame_inferred_before_it_still_is()
+    {
+        var finished = new Finished();
+        using var frames = new PreparedFrames(2, finished.Record, CancellationToken.None);
+        frames.Add(Slot(0));
+        frames.Add(Slot(1));
+        Assert.True(frames.Take(out _));
+        frames.Done(inferred: true);
+        Assert.True(frames.Take(out _));
+
+        frames.Done(inferred: false);
+
+        Assert.Equal([0], finished.Slots);
+        Assert.True(frames.WaitForRoom());
+        frames.Add(Slot(0));
+        frames.Add(Slot(1));
+    }
+
+    [Fact]
+    public async Task Results_keep_the_order_of_their_frames_whichever_side_finishes_them()
+    {
+        const int count = 400;
+        var finished = new Finished(spinUpTo: 200);
+        using var frames = new PreparedFrames(2, finished.Record, CancellationToken.None);
+        var inferring = Task.Factory.StartNew(
+            () =>
+            {
+                while (frames.Take(out _))
+                {
+                    Thread.SpinWait(Random.Shared.Next(400));
+                    frames.Done(inferred: true);
+                }
+            },
+            TaskCreationOptions.LongRunning);
+
+        for (var i = 0; i < count; i++)
+        {
+            Assert.True(frames.WaitForRoom());
+            frames.Add(Slot(i % 2));
+        }
+
+        frames.Complete();
+        await inferring.WaitAsync(s_wait);
+
+        Assert.Equal(Enumerable.Range(0, count).Select(i => i % 2), finished.Slots);
+        // Both sides finished some: the test saw the hand-over both ways.
+        Assert.Equal(2, finished.Calls.Select(c => c.Thread).Distinct().Count());
+    }
+
+    [Fact]
+    public void A_finish_that_throws_reaches_the_side_that_ran_it_and_frees_its_slot()
+    {
+        var finished = new Finished();
+        var throwing = true;
+        using var frames = new PreparedFrames(
+            1,
+            frame =>
+            {
+                if (throwing)
+                {
+                    throw new InvalidOperationException("payload too large");
+                }
+
+                finished.Record(frame);
+            },
+            CancellationToken.None);
+        frames.Add(Slot(0));
+        Assert.True(frames.Take(out _));
+
+        Assert.Equal("payload too large", Assert.Throws<InvalidOperationException>(() => frames.Done(inferred: true)).Message);
+
+        throwing = false;
+        Assert.True(frames.WaitForRoom());
+        frames.Add(Slot(0));
+        Assert.True(frames.Take(out _));
+        frames.Done(inferred: true);
+        Assert.Equal([0], finished.Slots);
     }
 
     [Fact]
     public async Task Once_the_inference_side_closes_the_preparing_side_stops_waiting()
     {
-        using var frames = new PreparedFrames(1, CancellationToken.None);
+        using var frames = new PreparedFrames(1, NoFinish, CancellationToken.None);
         frames.Add(Slot(0));
         var room = Task.Factory.StartNew(frames.WaitForRoom, TaskCreationOptions.LongRunning);
         var idle = Task.Factory.StartNew(frames.WaitUntilIdle, TaskCreationOptions.LongRunning);
@@ -87,7 +214,7 @@ public sealed class PreparedFramesTests
     public async Task The_stop_ends_both_sides_waits_with_cancellation()
     {
         using var stop = new CancellationTokenSource();
-        using var frames = new PreparedFrames(1, stop.Token);
+        using var frames = new PreparedFrames(1, NoFinish, stop.Token);
         frames.Add(Slot(0));
         Assert.True(frames.Take(out _));
         var room = Task.Factory.StartNew(frames.WaitForRoom, TaskCreationOptions.LongRunning);
@@ -103,7 +230,7 @@ public sealed class PreparedFramesTests
     [Fact]
     public void A_steady_hand_over_allocates_nothing()
     {
-        using var frames = new PreparedFrames(2, CancellationToken.None);
+        using var frames = new PreparedFrames(2, NoFinish, CancellationToken.None);
         HandOver(frames, 100);
 
         var before = GC.GetAllocatedBytesForCurrentThread();
@@ -119,10 +246,46 @@ public sealed class PreparedFramesTests
             frames.WaitForRoom();
             frames.Add(Slot(i % 2));
             frames.Take(out _);
-            frames.Done();
+            frames.Done(inferred: true);
         }
+    }
+
+    internal static void NoFinish(PreparedFrame frame)
+    {
     }
 
     // The hand-over never looks at the model it carries.
     internal static PreparedFrame Slot(int slot) => new(null!, slot);
+
+    /// <summary>Each finish called: the frame's slot and the thread it ran on; spinning a random while, up to <c>spinUpTo</c>, in each.</summary>
+    private sealed class Finished(int spinUpTo = 0)
+    {
+        private readonly List<(int Slot, int Thread)> _calls = [];
+
+        public IReadOnlyList<(int Slot, int Thread)> Calls
+        {
+            get
+            {
+                lock (_calls)
+                {
+                    return [.. _calls];
+                }
+            }
+        }
+
+        public IEnumerable<int> Slots => Calls.Select(c => c.Slot);
+
+        public void Record(PreparedFrame frame)
+        {
+            if (spinUpTo > 0)
+            {
+                Thread.SpinWait(Random.Shared.Next(spinUpTo));
+            }
+
+            lock (_calls)
+            {
+                _calls.Add((frame.Slot, Environment.CurrentManagedThreadId));
+            }
+        }
+    }
 }

@@ -135,7 +135,7 @@ public sealed class StreamPipelineTests(OrtEnvironmentFixture ort) : IDisposable
     }
 
     [Fact]
-    public async Task Each_input_slot_keeps_the_frame_prepared_into_it_until_it_is_inferred()
+    public async Task Each_input_slot_keeps_the_frame_prepared_into_it_until_it_is_inferred_and_its_outputs_until_they_are_finished()
     {
         var package = ModelPackage.FindHighest(Path.Combine(_layout.Root, "models"), "classifier");
         using var session = ort.Environment.CreateSession(package.ModelPath, new InferenceSessionOptions { IntraOpThreads = 1 });
@@ -151,9 +151,13 @@ public sealed class StreamPipelineTests(OrtEnvironmentFixture ort) : IDisposable
         runner.Prepare(eagle, 1);
         eagle.Release();
 
-        Assert.Equal(22, runner.Infer(1).Top[0].Index);
-        Assert.Equal(1, runner.Infer(0).Top[0].Index);
-        Assert.Equal(22, runner.Infer(1).Top[0].Index);
+        // And each keeps its outputs until it is finished, the other inferred meanwhile.
+        runner.Infer(1);
+        runner.Infer(0);
+        Assert.Equal(22, runner.Finish(1).Top[0].Index);
+        Assert.Equal(1, runner.Finish(0).Top[0].Index);
+        runner.Infer(1);
+        Assert.Equal(22, runner.Finish(1).Top[0].Index);
     }
 
     [Fact]
@@ -164,7 +168,7 @@ public sealed class StreamPipelineTests(OrtEnvironmentFixture ort) : IDisposable
         var serving = new ServingModel(new ModelRunner(package, session, new FrameGeometry(640, 480, PixelFormat.Rgb24), 0f), new ResultWriter("pi-01", "video", package));
         try
         {
-            using var prepared = new PreparedFrames(serving.Runner.Slots, CancellationToken.None);
+            using var prepared = new PreparedFrames(serving.Runner.Slots, static _ => { }, CancellationToken.None);
             var queuedAtReturn = new List<int>();
             var pool = new FramePool(640 * 480 * 3, () => queuedAtReturn.Add(prepared.Queued));
             var photo = await OneFrameAsync("goldfish.jpg");
@@ -176,7 +180,8 @@ public sealed class StreamPipelineTests(OrtEnvironmentFixture ort) : IDisposable
 
             Assert.Equal([1], queuedAtReturn);
             Assert.True(prepared.Take(out var item));
-            Assert.Equal(1, serving.Runner.Infer(item.Slot).Top[0].Index);
+            serving.Runner.Infer(item.Slot);
+            Assert.Equal(1, serving.Runner.Finish(item.Slot).Top[0].Index);
         }
         finally
         {
