@@ -65,8 +65,8 @@ public sealed class StreamPipeline(
     /// threads of the stream's own that block while they wait: one takes the newest frame and preprocesses it into a
     /// free input slot while the other runs inference on the slot prepared before, so preprocessing is off the
     /// inference thread, and so are postprocessing and publishing while inference sets the pace (see
-    /// <see cref="PreparedFrames"/>). Inference holds a thread for milliseconds at a time: on the thread pool, the pool took it for
-    /// a blocked worker and started new threads.
+    /// <see cref="PreparedFrames"/>). Inference holds a thread for milliseconds at a time: on the thread pool, the pool
+    /// took it for a blocked worker and started new threads.
     /// </summary>
     public Task RunAsync(CancellationToken stopping)
     {

@@ -59,13 +59,9 @@ public sealed class PreparedFramesTests
     public async Task A_swap_waits_until_every_frame_handed_over_is_finished()
     {
         var finished = new Finished();
-        using var frames = new PreparedFrames(2, finished.Record, CancellationToken.None);
-        frames.Add(Slot(0));
-        frames.Add(Slot(1));
+        using var frames = FirstInferredSecondQueued(finished);
 
         var idle = Task.Factory.StartNew(frames.WaitUntilIdle, TaskCreationOptions.LongRunning);
-        Assert.True(frames.Take(out _));
-        frames.Done(inferred: true);
         await Task.Delay(100);
         Assert.False(idle.IsCompleted);
         Assert.True(frames.Take(out _));
@@ -93,12 +89,7 @@ public sealed class PreparedFramesTests
     public async Task While_every_slot_is_in_flight_and_a_frame_is_queued_the_preparing_side_finishes_the_inferred_one_and_the_inference_side_goes_on()
     {
         var finished = new Finished();
-        using var frames = new PreparedFrames(2, finished.Record, CancellationToken.None);
-        frames.Add(Slot(0));
-        frames.Add(Slot(1));
-        Assert.True(frames.Take(out _));
-
-        frames.Done(inferred: true);
+        using var frames = FirstInferredSecondQueued(finished);
 
         Assert.Empty(finished.Calls);
         Assert.True(frames.Take(out var next));
@@ -120,11 +111,7 @@ public sealed class PreparedFramesTests
     public void A_failed_frame_is_not_finished_and_frees_its_slot_while_the_frame_inferred_before_it_still_is()
     {
         var finished = new Finished();
-        using var frames = new PreparedFrames(2, finished.Record, CancellationToken.None);
-        frames.Add(Slot(0));
-        frames.Add(Slot(1));
-        Assert.True(frames.Take(out _));
-        frames.Done(inferred: true);
+        using var frames = FirstInferredSecondQueued(finished);
         Assert.True(frames.Take(out _));
 
         frames.Done(inferred: false);
@@ -248,6 +235,17 @@ public sealed class PreparedFramesTests
             frames.Take(out _);
             frames.Done(inferred: true);
         }
+    }
+
+    /// <summary>Both slots in flight: slot 0 inferred (left to the preparing side to finish), slot 1 queued behind it.</summary>
+    private static PreparedFrames FirstInferredSecondQueued(Finished finished)
+    {
+        var frames = new PreparedFrames(2, finished.Record, CancellationToken.None);
+        frames.Add(Slot(0));
+        frames.Add(Slot(1));
+        Assert.True(frames.Take(out _));
+        frames.Done(inferred: true);
+        return frames;
     }
 
     internal static void NoFinish(PreparedFrame frame)

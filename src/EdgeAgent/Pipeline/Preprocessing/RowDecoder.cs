@@ -77,7 +77,10 @@ internal static class RowDecoder
         rgb[2] = Math.Clamp(y + (BlueFromCb * cb), 0f, 255f);
     }
 
-    /// <summary>Pixels <paramref name="i"/> on (column <paramref name="first"/> + i even) in whole groups of eight; returns where it stopped.</summary>
+    /// <summary>
+    /// Pixels <paramref name="i"/> on (column <paramref name="first"/> + i even) in whole groups of eight; returns where
+    /// it stopped.
+    /// </summary>
     private static int DecodeEights(ReadOnlySpan<byte> luma, ReadOnlySpan<byte> u, ReadOnlySpan<byte> v, int first, int i, int pixels, Span<float> destination)
     {
         ref var lumaStart = ref MemoryMarshal.GetReference(luma);
@@ -88,22 +91,25 @@ internal static class RowDecoder
         for (; i <= pixels - 8; i += 8)
         {
             var x = first + i;
-            var y = Vector128.WidenLower(Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref lumaStart, x))).AsByte());
-            var cb = Chroma(ref Unsafe.Add(ref uStart, x / 2));
-            var cr = Chroma(ref Unsafe.Add(ref vStart, x / 2));
+            var y = Vector128.WidenLower(Load<ulong>(ref Unsafe.Add(ref lumaStart, x)));
+            var cb = Floats(Vector128.WidenLower(Load<uint>(ref Unsafe.Add(ref uStart, x / 2)))) - Vector128.Create(128f);
+            var cr = Floats(Vector128.WidenLower(Load<uint>(ref Unsafe.Add(ref vStart, x / 2)))) - Vector128.Create(128f);
             ref var rgb = ref Unsafe.Add(ref rgbStart, i * 3);
-            DecodeFour(Floats(Vector128.WidenLower(y)), Vector128.Shuffle(cb, Vector128.Create(0, 0, 1, 1)), Vector128.Shuffle(cr, Vector128.Create(0, 0, 1, 1)), ref rgb);
-            DecodeFour(Floats(Vector128.WidenUpper(y)), Vector128.Shuffle(cb, Vector128.Create(2, 2, 3, 3)), Vector128.Shuffle(cr, Vector128.Create(2, 2, 3, 3)), ref Unsafe.Add(ref rgb, 12));
+            var lowPairs = Vector128.Create(0, 0, 1, 1);
+            DecodeFour(Floats(y), Vector128.Shuffle(cb, lowPairs), Vector128.Shuffle(cr, lowPairs), ref rgb);
+            var highPairs = Vector128.Create(2, 2, 3, 3);
+            DecodeFour(Floats(Vector128.WidenUpper(y)), Vector128.Shuffle(cb, highPairs), Vector128.Shuffle(cr, highPairs), ref Unsafe.Add(ref rgb, 12));
         }
 
         return i;
     }
 
-    /// <summary>Four chroma samples from <paramref name="samples"/>, less 128.</summary>
-    private static Vector128<float> Chroma(ref byte samples) =>
-        Floats(Vector128.WidenLower(Vector128.WidenLower(Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<uint>(ref samples)).AsByte()))) - Vector128.Create(128f);
+    /// <summary>The bytes of one <typeparamref name="T"/> read from <paramref name="source"/>, in the low lanes.</summary>
+    private static Vector128<byte> Load<T>(ref byte source)
+        where T : unmanaged => Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<T>(ref source)).AsByte();
 
-    private static Vector128<float> Floats(Vector128<ushort> values) => Vector128.ConvertToSingle(Vector128.WidenLower(values).AsInt32());
+    /// <summary>The low four lanes as floats.</summary>
+    private static Vector128<float> Floats(Vector128<ushort> values) => Floats(Vector128.WidenLower(values));
 
     private static Vector128<float> Floats(Vector128<uint> values) => Vector128.ConvertToSingle(values.AsInt32());
 
@@ -116,19 +122,21 @@ internal static class RowDecoder
         var blue = Clamp(y + (Vector128.Create(BlueFromCb) * cb));
 
         // r0 g0 b0 r1 | g1 b1 r2 g2 | b2 r3 g3 b3
-        var r = Vector128.Create(-1, 0, 0, -1).AsSingle();
-        var g = Vector128.Create(0, -1, 0, 0).AsSingle();
-        Vector128.ConditionalSelect(r, Vector128.Shuffle(red, Vector128.Create(0, 0, 0, 1)), Vector128.ConditionalSelect(g, Vector128.Shuffle(green, Vector128.Create(0, 0, 0, 1)), Vector128.Shuffle(blue, Vector128.Create(0, 0, 0, 1))))
-            .StoreUnsafe(ref rgb);
-        r = Vector128.Create(0, 0, -1, 0).AsSingle();
-        g = Vector128.Create(-1, 0, 0, -1).AsSingle();
-        Vector128.ConditionalSelect(r, Vector128.Shuffle(red, Vector128.Create(1, 1, 2, 2)), Vector128.ConditionalSelect(g, Vector128.Shuffle(green, Vector128.Create(1, 1, 2, 2)), Vector128.Shuffle(blue, Vector128.Create(1, 1, 2, 2))))
-            .StoreUnsafe(ref rgb, 4);
-        r = Vector128.Create(0, -1, 0, 0).AsSingle();
-        g = Vector128.Create(0, 0, -1, 0).AsSingle();
-        Vector128.ConditionalSelect(r, Vector128.Shuffle(red, Vector128.Create(2, 3, 3, 3)), Vector128.ConditionalSelect(g, Vector128.Shuffle(green, Vector128.Create(2, 3, 3, 3)), Vector128.Shuffle(blue, Vector128.Create(2, 3, 3, 3))))
-            .StoreUnsafe(ref rgb, 8);
+        Pick(red, green, blue, Vector128.Create(0, 0, 0, 1), Vector128.Create(-1, 0, 0, -1), Vector128.Create(0, -1, 0, 0)).StoreUnsafe(ref rgb);
+        Pick(red, green, blue, Vector128.Create(1, 1, 2, 2), Vector128.Create(0, 0, -1, 0), Vector128.Create(-1, 0, 0, -1)).StoreUnsafe(ref rgb, 4);
+        Pick(red, green, blue, Vector128.Create(2, 3, 3, 3), Vector128.Create(0, -1, 0, 0), Vector128.Create(0, 0, -1, 0)).StoreUnsafe(ref rgb, 8);
     }
+
+    /// <summary>
+    /// Per lane, pixel <paramref name="pixels"/>'s value of red where <paramref name="redLanes"/> is set, green where
+    /// <paramref name="greenLanes"/> is, blue elsewhere. Inlined, so that the shuffles see constant indices.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<float> Pick(Vector128<float> red, Vector128<float> green, Vector128<float> blue, Vector128<int> pixels, Vector128<int> redLanes, Vector128<int> greenLanes) =>
+        Vector128.ConditionalSelect(
+            redLanes.AsSingle(),
+            Vector128.Shuffle(red, pixels),
+            Vector128.ConditionalSelect(greenLanes.AsSingle(), Vector128.Shuffle(green, pixels), Vector128.Shuffle(blue, pixels)));
 
     private static Vector128<float> Clamp(Vector128<float> value) => Vector128.Min(Vector128.Max(value, Vector128<float>.Zero), Vector128.Create(255f));
 }
