@@ -17,7 +17,7 @@ internal readonly record struct PreparedFrame(ServingModel Serving, int Slot);
 /// preparing side's own CPU a timer. The frame queued behind gives the nap a whole run of slack.
 /// Finishing an inferred frame (postprocessing, the result's payload, publishing) is left, in that case too, to the
 /// preparing side, which wants that very slot next, so that the inference side goes straight on to the queued frame
-/// (finishing on the inference side cost it 1-2.5 % of its frames in `bench pipeline` here); otherwise the inference
+/// (finishing on the inference side cost it 1-3 % of its frames in `bench pipeline` here); otherwise the inference
 /// side finishes its frame itself, at once.
 /// One side finishes at a time, oldest first, so results keep their order.
 /// </summary>
