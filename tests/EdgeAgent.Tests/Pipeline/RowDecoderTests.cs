@@ -2,15 +2,21 @@ using EdgeAgent.Pipeline.Preprocessing;
 
 namespace EdgeAgent.Tests.Pipeline;
 
-/// <summary>Decoding yuv420p rows: eight pixels at a time, the odd first column and the tail one at a time, the same bits everywhere.</summary>
+/// <summary>
+/// Decoding yuv420p rows, interleaved or in planes: eight pixels at a time, the odd first column and the tail one at a
+/// time, the same bits everywhere.
+/// </summary>
 public sealed class RowDecoderTests
 {
     [Theory]
-    [InlineData(0, 37)] // the whole row of an odd width: four groups of eight and a tail
-    [InlineData(1, 36)] // an odd first column, then eights from an even one
-    [InlineData(2, 17)]
-    [InlineData(5, 7)] // shorter than a group
-    public void Yuv420p_rows_decode_to_bt601_limited_range_from_any_first_column(int first, int pixels)
+    [InlineData(0, 37, false)] // the whole row of an odd width: four groups of eight and a tail
+    [InlineData(1, 36, false)] // an odd first column, then eights from an even one
+    [InlineData(2, 17, false)]
+    [InlineData(5, 7, false)] // shorter than a group
+    [InlineData(0, 37, true)]
+    [InlineData(1, 36, true)]
+    [InlineData(5, 7, true)]
+    public void Yuv420p_rows_decode_to_bt601_limited_range_from_any_first_column_interleaved_or_in_planes(int first, int pixels, bool planes)
     {
         var frame = new FrameGeometry(37, 5, PixelFormat.Yuv420p);
         var data = new byte[frame.ByteCount];
@@ -23,7 +29,14 @@ public sealed class RowDecoderTests
 
         for (var row = 0; row < frame.Height; row++)
         {
-            RowDecoder.Decode(frame, data, row, rgb, first);
+            if (planes)
+            {
+                RowDecoder.DecodeYuv420pPlanes(frame, data, row, rgb, first);
+            }
+            else
+            {
+                RowDecoder.Decode(frame, data, row, rgb, first);
+            }
 
             for (var i = 0; i < pixels; i++)
             {
@@ -39,9 +52,10 @@ public sealed class RowDecoderTests
                 ];
                 for (var c = 0; c < 3; c++)
                 {
+                    var got = rgb[planes ? (c * pixels) + i : (i * 3) + c];
                     Assert.True(
-                        BitConverter.SingleToInt32Bits(expected[c]) == BitConverter.SingleToInt32Bits(rgb[(i * 3) + c]),
-                        $"row {row}, column {x}, channel {c}: {rgb[(i * 3) + c]}, expected {expected[c]}");
+                        BitConverter.SingleToInt32Bits(expected[c]) == BitConverter.SingleToInt32Bits(got),
+                        $"row {row}, column {x}, channel {c}: {got}, expected {expected[c]}");
                 }
             }
         }

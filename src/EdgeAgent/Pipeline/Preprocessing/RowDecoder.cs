@@ -36,11 +36,19 @@ internal static class RowDecoder
     }
 
     /// <summary>
+    /// A yuv420p row into three planes of <c>destination.Length / 3</c> pixels each, red, green, blue, from column
+    /// <paramref name="first"/> on: the values <see cref="Decode"/> gives, without interleaving them.
+    /// </summary>
+    public static void DecodeYuv420pPlanes(FrameGeometry frame, ReadOnlySpan<byte> data, int row, Span<float> destination, int first) =>
+        DecodeYuv420p(frame, data, row, destination, first, planes: true);
+
+    /// <summary>
     /// BT.601 limited range, the chroma of each 2x2 block shared by its four pixels: eight pixels at a time from an even
     /// column (where a chroma sample's pair starts), the odd first column and the tail one at a time, with the same
-    /// arithmetic in the same order, so every pixel gets the same bits either way.
+    /// arithmetic in the same order, so every pixel gets the same bits either way. Interleaved (R, G, B per pixel) or in
+    /// <paramref name="planes"/>.
     /// </summary>
-    private static void DecodeYuv420p(FrameGeometry frame, ReadOnlySpan<byte> data, int row, Span<float> destination, int first)
+    private static void DecodeYuv420p(FrameGeometry frame, ReadOnlySpan<byte> data, int row, Span<float> destination, int first, bool planes = false)
     {
         var chromaWidth = (frame.Width + 1) / 2;
         var chromaHeight = (frame.Height + 1) / 2;
@@ -49,44 +57,46 @@ internal static class RowDecoder
         var u = data.Slice(uPlane + ((row / 2) * chromaWidth), chromaWidth);
         var v = data.Slice(uPlane + (chromaWidth * chromaHeight) + ((row / 2) * chromaWidth), chromaWidth);
         var pixels = destination.Length / 3;
+        // Between one pixel's values and the next's, and between a pixel's red, green and blue.
+        var (pixelStep, channelStep) = planes ? (1, pixels) : (3, 1);
         var i = 0;
         if ((first & 1) == 1 && pixels > 0)
         {
-            DecodePixel(luma, u, v, first, destination);
+            DecodePixel(luma, u, v, first, destination, channelStep);
             i = 1;
         }
 
         if (Vector128.IsHardwareAccelerated)
         {
-            i = DecodeEights(luma, u, v, first, i, pixels, destination);
+            i = DecodeEights(luma, u, v, first, i, pixels, destination, planes);
         }
 
         for (; i < pixels; i++)
         {
-            DecodePixel(luma, u, v, first + i, destination[(i * 3)..]);
+            DecodePixel(luma, u, v, first + i, destination[(i * pixelStep)..], channelStep);
         }
     }
 
-    private static void DecodePixel(ReadOnlySpan<byte> luma, ReadOnlySpan<byte> u, ReadOnlySpan<byte> v, int x, Span<float> rgb)
+    private static void DecodePixel(ReadOnlySpan<byte> luma, ReadOnlySpan<byte> u, ReadOnlySpan<byte> v, int x, Span<float> rgb, int channelStep)
     {
         var y = LumaGain * (luma[x] - 16);
         var cb = u[x / 2] - 128f;
         var cr = v[x / 2] - 128f;
         rgb[0] = Math.Clamp(y + (RedFromCr * cr), 0f, 255f);
-        rgb[1] = Math.Clamp(y - (GreenFromCb * cb) - (GreenFromCr * cr), 0f, 255f);
-        rgb[2] = Math.Clamp(y + (BlueFromCb * cb), 0f, 255f);
+        rgb[channelStep] = Math.Clamp(y - (GreenFromCb * cb) - (GreenFromCr * cr), 0f, 255f);
+        rgb[2 * channelStep] = Math.Clamp(y + (BlueFromCb * cb), 0f, 255f);
     }
 
     /// <summary>
     /// Pixels <paramref name="i"/> on (column <paramref name="first"/> + i even) in whole groups of eight; returns where
     /// it stopped.
     /// </summary>
-    private static int DecodeEights(ReadOnlySpan<byte> luma, ReadOnlySpan<byte> u, ReadOnlySpan<byte> v, int first, int i, int pixels, Span<float> destination)
+    private static int DecodeEights(ReadOnlySpan<byte> luma, ReadOnlySpan<byte> u, ReadOnlySpan<byte> v, int first, int i, int pixels, Span<float> destination, bool planes)
     {
         ref var lumaStart = ref MemoryMarshal.GetReference(luma);
         ref var uStart = ref MemoryMarshal.GetReference(u);
         ref var vStart = ref MemoryMarshal.GetReference(v);
-        ref var rgbStart = ref MemoryMarshal.GetReference(destination);
+        ref var output = ref MemoryMarshal.GetReference(destination);
         // In range: luma x .. x+7 < first + pixels <= the row's width, chroma x/2 .. x/2+3 <= (x+6)/2 < its width.
         for (; i <= pixels - 8; i += 8)
         {
@@ -94,11 +104,20 @@ internal static class RowDecoder
             var y = Vector128.WidenLower(Load<ulong>(ref Unsafe.Add(ref lumaStart, x)));
             var cb = Floats(Vector128.WidenLower(Load<uint>(ref Unsafe.Add(ref uStart, x / 2)))) - Vector128.Create(128f);
             var cr = Floats(Vector128.WidenLower(Load<uint>(ref Unsafe.Add(ref vStart, x / 2)))) - Vector128.Create(128f);
-            ref var rgb = ref Unsafe.Add(ref rgbStart, i * 3);
             var lowPairs = Vector128.Create(0, 0, 1, 1);
-            DecodeFour(Floats(y), Vector128.Shuffle(cb, lowPairs), Vector128.Shuffle(cr, lowPairs), ref rgb);
+            var low = DecodeFour(Floats(y), Vector128.Shuffle(cb, lowPairs), Vector128.Shuffle(cr, lowPairs));
             var highPairs = Vector128.Create(2, 2, 3, 3);
-            DecodeFour(Floats(Vector128.WidenUpper(y)), Vector128.Shuffle(cb, highPairs), Vector128.Shuffle(cr, highPairs), ref Unsafe.Add(ref rgb, 12));
+            var high = DecodeFour(Floats(Vector128.WidenUpper(y)), Vector128.Shuffle(cb, highPairs), Vector128.Shuffle(cr, highPairs));
+            if (planes)
+            {
+                StorePlanes(low, ref output, (nuint)i, (nuint)pixels);
+                StorePlanes(high, ref output, (nuint)i + 4, (nuint)pixels);
+            }
+            else
+            {
+                StoreInterleaved(low, ref Unsafe.Add(ref output, i * 3));
+                StoreInterleaved(high, ref Unsafe.Add(ref output, (i * 3) + 12));
+            }
         }
 
         return i;
@@ -113,14 +132,27 @@ internal static class RowDecoder
 
     private static Vector128<float> Floats(Vector128<uint> values) => Vector128.ConvertToSingle(values.AsInt32());
 
-    /// <summary>Four pixels from their luma bytes and chroma terms, written as R, G, B, R, G, B, ... from <paramref name="rgb"/>.</summary>
-    private static void DecodeFour(Vector128<float> luma, Vector128<float> cb, Vector128<float> cr, ref float rgb)
+    /// <summary>Four pixels' red, green and blue from their luma bytes and chroma terms.</summary>
+    private static (Vector128<float> Red, Vector128<float> Green, Vector128<float> Blue) DecodeFour(Vector128<float> luma, Vector128<float> cb, Vector128<float> cr)
     {
         var y = Vector128.Create(LumaGain) * (luma - Vector128.Create(16f));
-        var red = Clamp(y + (Vector128.Create(RedFromCr) * cr));
-        var green = Clamp(y - (Vector128.Create(GreenFromCb) * cb) - (Vector128.Create(GreenFromCr) * cr));
-        var blue = Clamp(y + (Vector128.Create(BlueFromCb) * cb));
+        return (
+            Clamp(y + (Vector128.Create(RedFromCr) * cr)),
+            Clamp(y - (Vector128.Create(GreenFromCb) * cb) - (Vector128.Create(GreenFromCr) * cr)),
+            Clamp(y + (Vector128.Create(BlueFromCb) * cb)));
+    }
 
+    private static void StorePlanes((Vector128<float> Red, Vector128<float> Green, Vector128<float> Blue) four, ref float planes, nuint pixel, nuint plane)
+    {
+        four.Red.StoreUnsafe(ref planes, pixel);
+        four.Green.StoreUnsafe(ref planes, plane + pixel);
+        four.Blue.StoreUnsafe(ref planes, (2 * plane) + pixel);
+    }
+
+    /// <summary>As R, G, B, R, G, B, ... from <paramref name="rgb"/>.</summary>
+    private static void StoreInterleaved((Vector128<float> Red, Vector128<float> Green, Vector128<float> Blue) four, ref float rgb)
+    {
+        var (red, green, blue) = four;
         // r0 g0 b0 r1 | g1 b1 r2 g2 | b2 r3 g3 b3
         Pick(red, green, blue, Vector128.Create(0, 0, 0, 1), Vector128.Create(-1, 0, 0, -1), Vector128.Create(0, -1, 0, 0)).StoreUnsafe(ref rgb);
         Pick(red, green, blue, Vector128.Create(1, 1, 2, 2), Vector128.Create(0, 0, -1, 0), Vector128.Create(-1, 0, 0, -1)).StoreUnsafe(ref rgb, 4);
