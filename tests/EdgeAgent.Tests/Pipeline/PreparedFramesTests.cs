@@ -125,15 +125,28 @@ public sealed class PreparedFramesTests
     [Fact]
     public async Task Results_keep_the_order_of_their_frames_whichever_side_finishes_them()
     {
-        const int count = 400;
-        var finished = new Finished(spinUpTo: 200);
+        // The first frames' inference is slow, so frames queue behind it and the preparing side finishes them; then it
+        // takes random short whiles, shorter than a finish, so that a frame is often inferred while the preparing side
+        // still finishes the one before (were both sides let finish at once, 6 runs of 6 failed). The inference side
+        // finishes the last frame, with nothing queued behind it.
+        const int slow = 25;
+        const int count = slow + 400;
+        var finished = new Finished(spinUpTo: 2_000);
         using var frames = new PreparedFrames(2, finished.Record, CancellationToken.None);
         var inferring = Task.Factory.StartNew(
             () =>
             {
-                while (frames.Take(out _))
+                for (var taken = 0; frames.Take(out _); taken++)
                 {
-                    Thread.SpinWait(Random.Shared.Next(400));
+                    if (taken < slow)
+                    {
+                        Thread.Sleep(1);
+                    }
+                    else
+                    {
+                        Thread.SpinWait(Random.Shared.Next(400));
+                    }
+
                     frames.Done(inferred: true);
                 }
             },
@@ -149,7 +162,6 @@ public sealed class PreparedFramesTests
         await inferring.WaitAsync(s_wait);
 
         Assert.Equal(Enumerable.Range(0, count).Select(i => i % 2), finished.Slots);
-        // Both sides finished some: the test saw the hand-over both ways.
         Assert.Equal(2, finished.Calls.Select(c => c.Thread).Distinct().Count());
     }
 
