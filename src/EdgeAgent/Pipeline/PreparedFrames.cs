@@ -24,17 +24,15 @@ internal readonly record struct PreparedFrame(ServingModel Serving, int Slot);
 internal sealed class PreparedFrames : IDisposable
 {
     private readonly object _gate = new();
-    private readonly PreparedFrame[] _ring;
-    private readonly PreparedFrame[] _inferred;
+    private readonly int _capacity;
+    // Prepared and not taken; inferred and not yet finished: each in order, each at most the capacity.
+    private readonly FrameQueue _waiting;
+    private readonly FrameQueue _inferred;
     private readonly Action<PreparedFrame> _finish;
     private readonly CancellationToken _stopping;
     private readonly CancellationTokenRegistration _stop;
     // A nap never lasts longer, so a stop or a close is seen soon; an inference longer than this pays for a wake-up.
     private static readonly long MaxNap = Stopwatch.Frequency / 100;
-    private int _head;
-    private int _waiting;
-    private int _inferredHead;
-    private int _inferredCount;
     private int _inFlight;
     private PreparedFrame _taken;
     private bool _running;
@@ -52,8 +50,9 @@ internal sealed class PreparedFrames : IDisposable
     public PreparedFrames(int capacity, Action<PreparedFrame> finish, CancellationToken stopping)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
-        _ring = new PreparedFrame[capacity];
-        _inferred = new PreparedFrame[capacity];
+        _capacity = capacity;
+        _waiting = new FrameQueue(capacity);
+        _inferred = new FrameQueue(capacity);
         _finish = finish;
         _stopping = stopping;
         _stop = stopping.UnsafeRegister(static state => ((PreparedFrames)state!).Wake(), this);
@@ -69,7 +68,7 @@ internal sealed class PreparedFrames : IDisposable
         {
             lock (_gate)
             {
-                return _waiting;
+                return _waiting.Count;
             }
         }
     }
@@ -80,7 +79,7 @@ internal sealed class PreparedFrames : IDisposable
     /// being inferred.
     /// </summary>
     /// <exception cref="OperationCanceledException">The stop token fired.</exception>
-    public bool WaitForRoom() => WaitUntil(static frames => frames._inFlight < frames._ring.Length, mayNap: true);
+    public bool WaitForRoom() => WaitUntil(static frames => frames._inFlight < frames._capacity, mayNap: true);
 
     /// <summary>Preparing side: blocks until every frame handed over is finished (a swap waits so); false once the inference side has closed.</summary>
     /// <exception cref="OperationCanceledException">The stop token fired.</exception>
@@ -91,13 +90,12 @@ internal sealed class PreparedFrames : IDisposable
     {
         lock (_gate)
         {
-            if (_inFlight >= _ring.Length)
+            if (_inFlight >= _capacity)
             {
                 throw new InvalidOperationException("no room for another prepared frame");
             }
 
-            _ring[(_head + _waiting) % _ring.Length] = frame;
-            _waiting++;
+            _waiting.Enqueue(frame);
             _inFlight++;
             Monitor.PulseAll(_gate);
         }
@@ -119,7 +117,7 @@ internal sealed class PreparedFrames : IDisposable
     {
         lock (_gate)
         {
-            while (_waiting == 0)
+            while (_waiting.Count == 0)
             {
                 _stopping.ThrowIfCancellationRequested();
                 if (_completed)
@@ -131,13 +129,10 @@ internal sealed class PreparedFrames : IDisposable
                 Monitor.Wait(_gate);
             }
 
-            frame = _ring[_head];
+            frame = _waiting.Dequeue();
             _taken = frame;
             _running = true;
             _takenAt = Stopwatch.GetTimestamp();
-            _ring[_head] = default;
-            _head = (_head + 1) % _ring.Length;
-            _waiting--;
             return true;
         }
     }
@@ -157,8 +152,7 @@ internal sealed class PreparedFrames : IDisposable
             _running = false;
             if (inferred)
             {
-                _inferred[(_inferredHead + _inferredCount) % _inferred.Length] = _taken;
-                _inferredCount++;
+                _inferred.Enqueue(_taken);
             }
             else
             {
@@ -166,8 +160,8 @@ internal sealed class PreparedFrames : IDisposable
             }
 
             _taken = default;
-            var leftToPreparer = _waiting > 0 && _inFlight == _ring.Length;
-            finishHere = !leftToPreparer && !_finishing && _inferredCount > 0;
+            var leftToPreparer = _waiting.Count > 0 && _inFlight == _capacity;
+            finishHere = !leftToPreparer && !_finishing && _inferred.Count > 0;
             if (finishHere)
             {
                 _finishing = true;
@@ -213,7 +207,7 @@ internal sealed class PreparedFrames : IDisposable
                     return false;
                 }
 
-                if (_inferredCount > 0 && !_finishing)
+                if (_inferred.Count > 0 && !_finishing)
                 {
                     _finishing = true;
                     nap = 0;
@@ -257,15 +251,12 @@ internal sealed class PreparedFrames : IDisposable
                 PreparedFrame next;
                 lock (_gate)
                 {
-                    if (_inferredCount == 0)
+                    if (_inferred.Count == 0)
                     {
                         return;
                     }
 
-                    next = _inferred[_inferredHead];
-                    _inferred[_inferredHead] = default;
-                    _inferredHead = (_inferredHead + 1) % _inferred.Length;
-                    _inferredCount--;
+                    next = _inferred.Dequeue();
                 }
 
                 try
@@ -323,7 +314,7 @@ internal sealed class PreparedFrames : IDisposable
     /// </summary>
     private long NapUntilRoom()
     {
-        if (_waiting == 0 || !_running || _lastRun <= 0)
+        if (_waiting.Count == 0 || !_running || _lastRun <= 0)
         {
             return 0;
         }
@@ -343,6 +334,30 @@ internal sealed class PreparedFrames : IDisposable
         lock (_gate)
         {
             Monitor.PulseAll(_gate);
+        }
+    }
+
+    /// <summary>Frames in order in a fixed ring; the caller keeps it within its capacity, under the monitor.</summary>
+    private sealed class FrameQueue(int capacity)
+    {
+        private readonly PreparedFrame[] _ring = new PreparedFrame[capacity];
+        private int _head;
+
+        public int Count { get; private set; }
+
+        public void Enqueue(in PreparedFrame frame)
+        {
+            _ring[(_head + Count) % _ring.Length] = frame;
+            Count++;
+        }
+
+        public PreparedFrame Dequeue()
+        {
+            var frame = _ring[_head];
+            _ring[_head] = default;
+            _head = (_head + 1) % _ring.Length;
+            Count--;
+            return frame;
         }
     }
 }
